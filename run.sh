@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# usage: ./run.sh
+# Starts throwaway PostgreSQL and Redis servers, builds and runs the service against them, prints the
+# probe URLs, and on Ctrl+C stops everything it started. Nothing is left behind but .local/run/.
+set -euo pipefail
+cd "$(dirname "$0")"
+# shellcheck source=scripts/deps.sh
+. scripts/deps.sh
+
+ensure_packages
+command -v dotnet >/dev/null 2>&1 || { echo "error: dotnet not found: install the .NET 10 SDK (https://dot.net)" >&2; exit 1; }
+
+PG_BIN=$(pg_bin_dir)
+APP_PORT=${APP_PORT:-8080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-8081}
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+PG_PASSWORD="local-$(date +%s)-$RANDOM"
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/healthy-api-run.XXXXXX")
+chmod 755 "$STATE"
+PG_DATA="$STATE/pg"
+mkdir -p "$PG_DATA"
+[ "$(id -u)" -eq 0 ] && chown postgres "$PG_DATA" "$STATE"
+
+cleanup() {
+  set +e
+  echo
+  echo "==> stopping local servers"
+  [ -n "${APP_PID:-}" ] && kill -TERM "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
+  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "==> PostgreSQL on 127.0.0.1:$PG_PORT (data in $PG_DATA)"
+printf '%s\n' "$PG_PASSWORD" >"$STATE/pwfile"
+[ "$(id -u)" -eq 0 ] && chown postgres "$STATE/pwfile"
+as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$STATE/pwfile" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+rm -f "$STATE/pwfile"
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$STATE/postgres.log" -w \
+  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$STATE" start >/dev/null
+PGPASSWORD="$PG_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE app" >/dev/null
+
+echo "==> Redis on 127.0.0.1:$REDIS_PORT"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$STATE/redis.log" &
+REDIS_PID=$!
+
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Database=app;Username=postgres;Password=$PG_PASSWORD"
+export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export ASPNETCORE_HTTP_PORTS=$APP_PORT
+export Management__Port=$MANAGEMENT_PORT
+
+echo "==> building"
+dotnet build src/HealthyApi -c Debug -v quiet -nologo >/dev/null
+cat <<INFO
+
+  API         http://localhost:$APP_PORT/            (try: curl -X POST localhost:$APP_PORT/api/notes -H 'Content-Type: application/json' -d '{"text":"hi"}')
+  liveness    http://localhost:$MANAGEMENT_PORT/healthz
+  readiness   http://localhost:$MANAGEMENT_PORT/readyz
+  drain       curl -X POST localhost:$MANAGEMENT_PORT/admin/drain    (resume: /admin/resume)
+
+  Ctrl+C stops the service, PostgreSQL and Redis.
+
+INFO
+# Run from the output folder: it is the content root, where appsettings*.json are.
+(cd src/HealthyApi/bin/Debug/net10.0 && exec dotnet HealthyApi.dll) &
+APP_PID=$!
+wait "$APP_PID"

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace HealthyApi.Configuration;
+
+/// <summary>
+/// Refuses to start without usable connection strings, naming the environment variable to set.
+/// Messages never repeat the value: it holds a password.
+/// </summary>
+public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStringsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConnectionStringsOptions options)
+    {
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            errors.Add("ConnectionStrings__Postgres is not set: set it to an Npgsql connection string, e.g. " +
+                       "'Host=localhost;Port=5432;Database=app;Username=app;Password=…' (./run.sh sets it for local runs).");
+        }
+        else
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.Postgres);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"ConnectionStrings__Postgres is not a valid Npgsql connection string: {ex.Message.Split('(')[0].Trim()}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            errors.Add("ConnectionStrings__Redis is not set: set it to a StackExchange.Redis connection string, e.g. " +
+                       "'localhost:6379,password=…' (./run.sh sets it for local runs).");
+        }
+        else
+        {
+            try
+            {
+                _ = ConfigurationOptions.Parse(options.Redis);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"ConnectionStrings__Redis is not a valid StackExchange.Redis connection string: {ex.Message.Split('(')[0].Trim()}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

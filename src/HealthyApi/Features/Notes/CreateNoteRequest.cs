@@ -1,0 +1,3 @@
+namespace HealthyApi.Features.Notes;
+
+public sealed record CreateNoteRequest(string? Text);

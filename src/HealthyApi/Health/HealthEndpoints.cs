@@ -1,0 +1,36 @@
+using HealthyApi.Lifecycle;
+using HealthyApi.Management;
+using Microsoft.Extensions.Options;
+
+namespace HealthyApi.Health;
+
+public static class HealthEndpoints
+{
+    /// <summary>
+    /// Maps liveness, readiness and per-check readiness. They are served on the management port only;
+    /// <see cref="ManagementPortGate"/> answers 404 for them on the app port.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
+
+        // Liveness touches no dependency, ever: a database blip must not restart every pod. It keeps
+        // passing while draining, because a draining pod is healthy, just leaving.
+        endpoints.MapGet(options.LivenessPath, (HttpContext context, TimeProvider time) =>
+                HealthResponseWriter.WriteLivenessAsync(context, time.GetUtcNow()))
+            .WithName("liveness")
+            .ExcludeFromDescription();
+
+        endpoints.MapGet(options.ReadinessPath, (HttpContext context, ReadinessResponder responder) =>
+                responder.RespondAsync(context, onlyCheck: null))
+            .WithName("readiness")
+            .ExcludeFromDescription();
+
+        endpoints.MapGet(options.ReadinessPath.TrimEnd('/') + "/{check}", (string check, HttpContext context, ReadinessResponder responder) =>
+                responder.RespondAsync(context, check))
+            .WithName("readiness-check")
+            .ExcludeFromDescription();
+
+        return endpoints;
+    }
+}

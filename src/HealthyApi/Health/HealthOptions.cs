@@ -1,0 +1,41 @@
+namespace HealthyApi.Health;
+
+/// <summary>The <c>Health</c> section: probe paths, readiness cadence and the shutdown budget.</summary>
+public sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    public string LivenessPath { get; set; } = "/healthz";
+
+    public string ReadinessPath { get; set; } = "/readyz";
+
+    /// <summary>How often the readiness checks run in the background (jittered by ±10 %).</summary>
+    public TimeSpan ReadinessPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Timeout for a check registered without one (community checks often are).</summary>
+    public TimeSpan DefaultCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>After SIGTERM: how long readiness says <c>draining</c> while the API keeps serving.</summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After the drain delay: how long in-flight requests get to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The pod's <c>terminationGracePeriodSeconds</c>; delay + timeout must fit inside it.</summary>
+    public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Per-check settings by check name, e.g. <c>Health__Checks__redis__Critical=false</c>.</summary>
+    public Dictionary<string, CheckSettings> Checks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Optional local check on free disk space; off unless a minimum is set.</summary>
+    public DiskSpaceSettings DiskSpace { get; set; } = new();
+
+    /// <summary>Optional local check on memory use against the container limit; off unless a maximum is set.</summary>
+    public MemorySettings Memory { get; set; } = new();
+
+    /// <summary>A snapshot older than this counts as failed (<c>stale</c>).</summary>
+    public TimeSpan StaleAfter => ReadinessPeriod * 3;
+
+    public bool IsCritical(string checkName) =>
+        !Checks.TryGetValue(checkName, out var settings) || settings.Critical;
+}

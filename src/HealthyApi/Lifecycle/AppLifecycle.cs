@@ -1,0 +1,88 @@
+namespace HealthyApi.Lifecycle;
+
+/// <summary>
+/// The one place that knows whether the service is starting, serving, draining or stopping.
+/// /readyz, the admin endpoints, the SIGTERM handler, the Connection: close middleware and the
+/// metrics all read it; only the methods below change it.
+/// </summary>
+/// <remarks>
+/// starting ──CompleteStartup──▶ ready ⇄ draining (Drain / Resume)
+///     │                           │         │
+///     └──────────── BeginShutdown ┴─────────┴──▶ stopping (final)
+/// </remarks>
+public sealed class AppLifecycle
+{
+    private readonly Lock _gate = new();
+    private LifecyclePhase _phase = LifecyclePhase.Starting;
+    private bool _startupComplete;
+
+    public LifecyclePhase Phase
+    {
+        get { lock (_gate) { return _phase; } }
+    }
+
+    public bool StartupComplete
+    {
+        get { lock (_gate) { return _startupComplete; } }
+    }
+
+    /// <summary>True while load balancers must stop sending new work (drain or shutdown).</summary>
+    public bool IsOutOfRotation => Phase is LifecyclePhase.Draining or LifecyclePhase.Stopping;
+
+    /// <summary>Raised after every change, outside the lock, with the old and new phase.</summary>
+    public event Action<LifecyclePhase, LifecyclePhase>? PhaseChanged;
+
+    /// <summary>Start-up work is done. A drain requested during start-up stays in force.</summary>
+    public void CompleteStartup()
+    {
+        Transition(current =>
+        {
+            _startupComplete = true;
+            return current == LifecyclePhase.Starting ? LifecyclePhase.Ready : current;
+        });
+    }
+
+    /// <summary>Out of rotation until <see cref="Resume"/>. Idempotent; refused once stopping.</summary>
+    public bool Drain()
+    {
+        var result = Transition(current => current == LifecyclePhase.Stopping ? current : LifecyclePhase.Draining);
+        return result.After == LifecyclePhase.Draining;
+    }
+
+    /// <summary>Back into rotation. Returns false once shutdown has begun: there is no way back from SIGTERM.</summary>
+    public bool Resume()
+    {
+        var result = Transition(current => current switch
+        {
+            LifecyclePhase.Stopping => LifecyclePhase.Stopping,
+            LifecyclePhase.Draining => _startupComplete ? LifecyclePhase.Ready : LifecyclePhase.Starting,
+            _ => current,
+        });
+        return result.After != LifecyclePhase.Stopping;
+    }
+
+    /// <summary>SIGTERM: out of rotation for good. Returns false if shutdown had already begun.</summary>
+    public bool BeginShutdown()
+    {
+        var result = Transition(_ => LifecyclePhase.Stopping);
+        return result.Before != LifecyclePhase.Stopping;
+    }
+
+    private (LifecyclePhase Before, LifecyclePhase After) Transition(Func<LifecyclePhase, LifecyclePhase> next)
+    {
+        LifecyclePhase before, after;
+        lock (_gate)
+        {
+            before = _phase;
+            after = next(before);
+            _phase = after;
+        }
+
+        if (before != after)
+        {
+            PhaseChanged?.Invoke(before, after);
+        }
+
+        return (before, after);
+    }
+}

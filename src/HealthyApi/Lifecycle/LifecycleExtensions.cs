@@ -1,0 +1,39 @@
+using HealthyApi.Health;
+using Microsoft.Extensions.Options;
+
+namespace HealthyApi.Lifecycle;
+
+public static class LifecycleExtensions
+{
+    /// <summary>The state machine, graceful SIGTERM handling and the start-up work runner.</summary>
+    public static TBuilder AddLifecycle<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton<AppLifecycle>();
+        builder.Services.AddSingleton<IHostLifetime, GracefulShutdownLifetime>();
+        builder.Services.AddHostedService<StartupWork>();
+
+        // Kestrel's in-flight grace after the drain delay is the host's shutdown timeout.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HealthOptions>>(
+            (host, health) => host.ShutdownTimeout = health.Value.ShutdownTimeout);
+        return builder;
+    }
+
+    /// <summary>
+    /// While out of rotation, every response carries <c>Connection: close</c>: a keep-alive client
+    /// (or a proxy's upstream pool) would otherwise keep reusing this pod's connection after the load
+    /// balancer stopped choosing it, and hit the moment the listener closes.
+    /// </summary>
+    public static IApplicationBuilder UseLifecycle(this IApplicationBuilder app)
+    {
+        var lifecycle = app.ApplicationServices.GetRequiredService<AppLifecycle>();
+        return app.Use((context, next) =>
+        {
+            if (lifecycle.IsOutOfRotation)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
+            return next(context);
+        });
+    }
+}

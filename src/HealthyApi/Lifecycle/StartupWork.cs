@@ -1,0 +1,74 @@
+using HealthyApi.Health;
+
+namespace HealthyApi.Lifecycle;
+
+/// <summary>
+/// Runs the <see cref="IStartupTask"/>s in the background (Kestrel is already listening, so /healthz
+/// answers during migrations), then waits for one readiness evaluation in which every critical check
+/// passes, then moves the lifecycle from starting to ready. Until then /readyz says <c>starting</c>,
+/// which is what the startup probe waits for.
+/// </summary>
+public sealed class StartupWork : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly IEnumerable<IStartupTask> _tasks;
+    private readonly ReadinessMonitor _monitor;
+    private readonly AppLifecycle _lifecycle;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StartupWork> _logger;
+
+    public StartupWork(IEnumerable<IStartupTask> tasks, ReadinessMonitor monitor, AppLifecycle lifecycle, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
+    {
+        _tasks = tasks;
+        _monitor = monitor;
+        _lifecycle = lifecycle;
+        _redactor = redactor;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            foreach (var task in _tasks)
+            {
+                await RunUntilDoneAsync(task, stoppingToken);
+            }
+
+            _monitor.RequestEvaluation();
+            await _monitor.WaitForAsync(snapshot => snapshot.AllCriticalPassing, stoppingToken);
+            _lifecycle.CompleteStartup();
+            _logger.LogInformation("Start-up complete after {Elapsed:0} ms: every critical readiness check passes", _time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down before start-up finished.
+        }
+    }
+
+    private async Task RunUntilDoneAsync(IStartupTask task, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var taskStarted = _time.GetTimestamp();
+                await task.RunAsync(stoppingToken);
+                _logger.LogInformation("Start-up task {Task} done in {Elapsed:0} ms", task.Name, _time.GetElapsedTime(taskStarted).TotalMilliseconds);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("Start-up task {Task} failed (attempt {Attempt}): {Error}; retrying in {Backoff} s",
+                    task.Name, attempt, _redactor.Redact(ErrorText.Describe(ex)), backoff.TotalSeconds);
+                await Task.Delay(backoff, _time, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+}

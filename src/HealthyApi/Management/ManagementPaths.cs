@@ -1,0 +1,26 @@
+using HealthyApi.Health;
+using Microsoft.Extensions.Options;
+
+namespace HealthyApi.Management;
+
+/// <summary>The paths that belong to the management port. Shared by the port gate and the trace filter.</summary>
+public sealed class ManagementPaths
+{
+    public const string Metrics = "/metrics";
+    public const string AdminPrefix = "/admin";
+
+    private readonly PathString _liveness;
+    private readonly PathString _readiness;
+
+    public ManagementPaths(IOptions<HealthOptions> health)
+    {
+        _liveness = new PathString(health.Value.LivenessPath.TrimEnd('/'));
+        _readiness = new PathString(health.Value.ReadinessPath.TrimEnd('/'));
+    }
+
+    public bool Contains(PathString path) =>
+        path.Equals(_liveness, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(_readiness, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(Metrics, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(AdminPrefix, StringComparison.OrdinalIgnoreCase);
+}

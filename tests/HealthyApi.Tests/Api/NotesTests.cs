@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using HealthyApi.Tests.Infrastructure;
+
+namespace HealthyApi.Tests.Api;
+
+public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private HttpClient App => fixture.Service.App;
+
+    [Fact]
+    public async Task Created_note_can_be_read_back_and_the_second_read_comes_from_redis()
+    {
+        var created = await App.PostAsJsonAsync("/api/notes", new { text = "  buy milk  " });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var note = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = note.GetProperty("id").GetInt64();
+        Assert.Equal("buy milk", note.GetProperty("text").GetString());
+        Assert.Equal($"/api/notes/{id}", created.Headers.Location?.OriginalString);
+
+        var first = await App.GetAsync($"/api/notes/{id}");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("miss", first.Headers.GetValues("X-Cache").Single());
+
+        var second = await App.GetAsync($"/api/notes/{id}");
+        Assert.Equal("hit", second.Headers.GetValues("X-Cache").Single());
+        var body = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(id, body.GetProperty("id").GetInt64());
+        Assert.Equal("buy milk", body.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task List_returns_newest_first_and_honours_the_limit()
+    {
+        var texts = new[] { "first " + Guid.NewGuid(), "second " + Guid.NewGuid(), "third " + Guid.NewGuid() };
+        foreach (var text in texts)
+        {
+            (await App.PostAsJsonAsync("/api/notes", new { text })).EnsureSuccessStatusCode();
+        }
+
+        var page = await App.GetFromJsonAsync<JsonElement[]>("/api/notes?limit=2");
+        Assert.NotNull(page);
+        Assert.Equal(2, page.Length);
+        Assert.Equal(texts[2], page[0].GetProperty("text").GetString());
+        Assert.Equal(texts[1], page[1].GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"\"}", "text")]
+    [InlineData("{\"text\":\"   \"}", "text")]
+    [InlineData("{}", "text")]
+    public async Task Invalid_note_is_rejected_with_a_validation_problem(string json, string field)
+    {
+        var response = await App.PostAsync("/api/notes", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Too_long_note_is_rejected_and_nothing_is_stored()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var response = await App.PostAsJsonAsync("/api/notes", new { text = marker + new string('x', 2001) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var latest = await App.GetFromJsonAsync<JsonElement[]>("/api/notes?limit=100");
+        Assert.DoesNotContain(latest!, n => n.GetProperty("text").GetString()!.StartsWith(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        var response = await App.PostAsync("/api/notes", new StringContent("{\"text\":", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public async Task List_limit_out_of_range_is_a_validation_problem(int limit)
+    {
+        var response = await App.GetAsync($"/api/notes?limit={limit}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
+    }
+
+    [Fact]
+    public async Task Unknown_note_is_404()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await App.GetAsync("/api/notes/987654321")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_method_is_405_with_allow_and_unknown_path_is_404()
+    {
+        var wrongMethod = await App.DeleteAsync("/api/notes/1");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Contains("GET", wrongMethod.Content.Headers.Allow);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await App.GetAsync("/api/nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Root_names_the_service_and_its_version()
+    {
+        var info = await App.GetFromJsonAsync<JsonElement>("/");
+
+        Assert.Equal("HealthyApi", info.GetProperty("service").GetString());
+        Assert.StartsWith("1.0.0", info.GetProperty("version").GetString());
+    }
+}

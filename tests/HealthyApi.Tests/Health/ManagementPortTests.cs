@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using HealthyApi.Tests.Infrastructure;
+
+namespace HealthyApi.Tests.Health;
+
+public sealed class ManagementPortTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private ServiceProcess Service => fixture.Service;
+
+    [Fact]
+    public async Task Liveness_is_alive_with_a_timestamp_and_is_never_cached()
+    {
+        var response = await Service.Management.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store expected");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("alive", body.GetProperty("status").GetString());
+        var timestamp = body.GetProperty("timestamp").GetDouble();
+        Assert.InRange(timestamp, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+    }
+
+    [Fact]
+    public async Task Readiness_is_200_ready_with_three_passing_checks()
+    {
+        var response = await Service.Management.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store expected");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.True(body.GetProperty("ok").GetBoolean());
+        var checks = body.GetProperty("checks");
+        foreach (var name in new[] { "postgres", "postgres_write", "redis" })
+        {
+            Assert.Equal("pass", checks.GetProperty(name).GetProperty("status").GetString());
+            Assert.True(checks.GetProperty(name).GetProperty("duration_ms").GetDouble() >= 0);
+        }
+    }
+
+    [Fact]
+    public async Task One_check_alone_has_the_same_shape_and_an_unknown_check_is_404()
+    {
+        var (status, body) = await Service.ReadinessAsync("/readyz/redis");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.Equal(["redis"], body.GetProperty("checks").EnumerateObject().Select(p => p.Name));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Management.GetAsync("/readyz/kafka")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    [InlineData("/readyz/postgres")]
+    [InlineData("/admin/drain")]
+    public async Task Management_paths_do_not_exist_on_the_app_port(string path)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.App.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.App.PostAsync(path, null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/notes")]
+    public async Task The_api_does_not_exist_on_the_management_port(string path)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Management.GetAsync(path)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/healthz", "GET")]
+    [InlineData("/readyz", "GET")]
+    [InlineData("/admin/drain", "POST")]
+    public async Task Other_methods_on_management_paths_are_405_with_allow(string path, string allowed)
+    {
+        var method = allowed == "GET" ? HttpMethod.Put : HttpMethod.Get;
+        var response = await Service.Management.SendAsync(new HttpRequestMessage(method, path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains(allowed, response.Content.Headers.Allow);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace HealthyApi.Tests.Infrastructure;
+
+/// <summary>Finds the server binaries the fixtures run, or fails with the command that installs them.</summary>
+public static class ServerBinaries
+{
+    private static readonly Lazy<string> PostgresBin = new(FindPostgresBin);
+    private static readonly Lazy<string> Redis = new(() => FindOnPath("redis-server")
+        ?? throw Missing("redis-server", "redis-server"));
+
+    public static string PostgresBinDir => PostgresBin.Value;
+
+    public static string RedisServer => Redis.Value;
+
+    public static string TempRoot { get; } = CreateTempRoot();
+
+    /// <summary>Runs a command to completion; as the postgres user when we are root (PostgreSQL refuses to run as root).</summary>
+    public static async Task<string> RunAsync(string file, IEnumerable<string> args, bool asPostgres = false, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (asPostgres && Native.IsRoot)
+        {
+            start.FileName = "runuser";
+            foreach (var a in new[] { "-u", "postgres", "--", file })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            start.FileName = file;
+        }
+
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        var output = await stdout + await stderr;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' exited {process.ExitCode}: {output}");
+        }
+
+        return output;
+    }
+
+    /// <summary>A folder the postgres user can traverse, removed when the test run ends.</summary>
+    private static string CreateTempRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"healthyapi-tests-{Environment.ProcessId}");
+        Directory.CreateDirectory(root);
+        File.SetUnixFileMode(root, (UnixFileMode)0x1FF); // 0777: the postgres user writes its sockets and logs here
+        return root;
+    }
+
+    private static string FindPostgresBin()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("PG_BIN");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return fromEnv;
+        }
+
+        var onPath = FindOnPath("pg_ctl");
+        if (onPath is not null && File.Exists(Path.Combine(Path.GetDirectoryName(onPath)!, "initdb")))
+        {
+            return Path.GetDirectoryName(onPath)!;
+        }
+
+        // Debian keeps server binaries out of PATH.
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var major) ? major : 0)
+                .FirstOrDefault()
+            : null;
+        return debian ?? throw Missing("PostgreSQL server binaries (initdb, pg_ctl, postgres)", "postgresql");
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+
+    private static InvalidOperationException Missing(string what, string package) => new(
+        $"{what} not found. Install with 'sudo apt-get install -y {package}' (./test.sh does this when run as root), " +
+        "set PG_BIN to the folder holding initdb, or point the shared tests at running servers with TEST_POSTGRES / TEST_REDIS.");
+}
