@@ -12,7 +12,7 @@ namespace HealthyApi.Lifecycle;
 /// <item>SIGTERM: readiness answers 503 <c>draining</c> at once; liveness keeps passing; the API keeps
 /// serving, with <c>Connection: close</c> so keep-alive clients reconnect elsewhere.</item>
 /// <item>After <c>Health:DrainDelay</c>: the host stops; Kestrel stops accepting and gives in-flight
-/// requests up to <c>Health:ShutdownTimeout</c> (Host_options.ShutdownTimeout).</item>
+/// requests up to <c>Health:ShutdownTimeout</c> (HostOptions.ShutdownTimeout).</item>
 /// <item>Telemetry is flushed, connections closed, and Main returns 0.</item>
 /// </list>
 /// SIGINT in Development skips the delay, and a second SIGINT or SIGTERM is ignored rather than
