@@ -54,12 +54,16 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    public async Task ExecuteAsync(string sql, string database = "postgres")
+    /// <summary>Runs each statement in turn on one connection (some, like ALTER SYSTEM, refuse to share a batch).</summary>
+    public async Task ExecuteAsync(string sql, string database = "postgres", params string[] more)
     {
         await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        foreach (var statement in more.Prepend(sql))
+        {
+            await using var command = new NpgsqlCommand(statement, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     public async Task<long> ScalarAsync(string sql, string database = "postgres")
@@ -114,9 +118,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task SetReadOnlyAsync(bool readOnly)
     {
         // This session must be writable itself to run ALTER SYSTEM while the server is read-only.
-        await ExecuteAsync("SET default_transaction_read_only = off; " +
-                           (readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only"));
-        await ExecuteAsync("SELECT pg_reload_conf()");
+        await ExecuteAsync("SET default_transaction_read_only = off", "postgres",
+            readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+            "SELECT pg_reload_conf()");
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,9 @@ public sealed class PostgresWriteHealthCheck : IHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Idle pooled connections are likely as dead as this one (server restart, failover): drop
+            // them so the next check, and the next request, start with fresh connections.
+            _dataSource.Clear();
             return new HealthCheckResult(context.Registration.FailureStatus, ErrorText.Describe(ex), ex);
         }
     }

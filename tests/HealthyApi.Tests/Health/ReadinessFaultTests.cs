@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using HealthyApi.Tests.Infrastructure;
+using static HealthyApi.Tests.Infrastructure.FaultRig;
+
+namespace HealthyApi.Tests.Health;
+
+/// <summary>
+/// The point of the product: /readyz and /healthz tell the truth when a dependency is down, hung or
+/// read-only, and recover on their own. Real servers, real faults; each case checks the /readyz code
+/// and body and /healthz.
+/// </summary>
+public sealed class ReadinessFaultTests
+{
+    // One period for the next evaluation, one more for a check that first meets a connection the
+    // fault broke, plus jitter (±10 %) and polling slack.
+    private static readonly TimeSpan RecoveryBudget = (Period * 2.2) + TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task Readiness_is_503_when_postgres_is_stopped_and_liveness_stays_200()
+    {
+        await using var rig = await StartAsync();
+
+        await rig.Postgres.StopAsync();
+        var (status, body, _) = await rig.ReadinessUntilAsync(
+            // The first failures may be "server is shutting down" from pooled connections; then connects are refused.
+            (code, b) => code == HttpStatusCode.ServiceUnavailable && CheckError(b, "postgres") == "connection refused" && CheckStatus(b, "postgres_write") != "pass",
+            Period * 3, "postgres checks to fail with 'connection refused' after stopping PostgreSQL");
+
+        Assert.Equal("not_ready", body.GetProperty("status").GetString());
+        Assert.False(body.GetProperty("ok").GetBoolean());
+        Assert.Equal("fail", CheckStatus(body, "postgres"));
+        Assert.Equal("fail", CheckStatus(body, "postgres_write"));
+        Assert.Equal("pass", CheckStatus(body, "redis"));
+        Assert.Equal("connection refused", CheckError(body, "postgres"));
+        Assert.Contains("postgres", body.GetProperty("reason").GetString());
+        await rig.LivenessLatencyAsync();
+
+        await rig.Postgres.StartAgainAsync();
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after PostgreSQL restarts");
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s, budget {RecoveryBudget.TotalSeconds:0.0} s");
+        rig.AssertNoSecrets(rig.Service.Output);
+    }
+
+    [Fact]
+    public async Task Readiness_reports_timeout_when_postgres_hangs_while_liveness_stays_fast()
+    {
+        await using var rig = await StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await rig.LivenessLatencyAsync(); // warm up the connection and the JIT
+        }
+
+        var watch = Stopwatch.StartNew();
+        rig.Postgres.Freeze();
+        var livenessLatencies = new List<TimeSpan>();
+        var readinessLatencies = new List<TimeSpan>();
+        HttpStatusCode status;
+        System.Text.Json.JsonElement body;
+        while (true)
+        {
+            livenessLatencies.Add(await rig.LivenessLatencyAsync());
+            var probe = Stopwatch.StartNew();
+            (status, body) = await rig.Service.ReadinessAsync();
+            readinessLatencies.Add(probe.Elapsed);
+            if (status == HttpStatusCode.ServiceUnavailable && CheckStatus(body, "postgres") == "timeout" && CheckStatus(body, "postgres_write") == "timeout")
+            {
+                break;
+            }
+
+            Assert.True(watch.Elapsed < Period * 4, $"no timeout reported {watch.Elapsed.TotalSeconds:0.0} s into the hang; last body {body}");
+            await Task.Delay(50);
+        }
+
+        var detected = watch.Elapsed;
+        // One period until the next evaluation starts, plus the 2 s check timeout, plus jitter.
+        Assert.True(detected <= (Period * 1.1) + TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(500), $"timeout reported after {detected.TotalSeconds:0.0} s");
+        Assert.StartsWith("no answer within 2000 ms", CheckError(body, "postgres"));
+        Assert.Equal("pass", CheckStatus(body, "redis"));
+
+        // The hang continues: probes keep answering at once.
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < Period * 2)
+        {
+            livenessLatencies.Add(await rig.LivenessLatencyAsync());
+            var probe = Stopwatch.StartNew();
+            (status, body) = await rig.Service.ReadinessAsync();
+            readinessLatencies.Add(probe.Elapsed);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            await Task.Delay(50);
+        }
+
+        Assert.True(livenessLatencies.Max() < TimeSpan.FromMilliseconds(100), $"slowest /healthz during the hang: {livenessLatencies.Max().TotalMilliseconds:0} ms");
+        Assert.True(readinessLatencies.Max() < TimeSpan.FromMilliseconds(100), $"slowest /readyz during the hang: {readinessLatencies.Max().TotalMilliseconds:0} ms");
+
+        rig.Postgres.Thaw();
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after PostgreSQL resumes");
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Readiness_is_503_when_postgres_is_read_only_although_select_passes()
+    {
+        await using var rig = await StartAsync();
+
+        await rig.Postgres.SetReadOnlyAsync(true);
+        var (_, body, _) = await rig.ReadinessUntilAsync(
+            (code, b) => code == HttpStatusCode.ServiceUnavailable && CheckStatus(b, "postgres_write") == "fail",
+            Period * 3, "postgres_write to fail on a read-only database");
+
+        Assert.Equal("pass", CheckStatus(body, "postgres"));
+        Assert.Equal("database is read-only", CheckError(body, "postgres_write"));
+        Assert.Equal("pass", CheckStatus(body, "redis"));
+        await rig.LivenessLatencyAsync();
+
+        await rig.Postgres.SetReadOnlyAsync(false);
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover when writes are allowed again");
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Readiness_is_503_when_redis_is_stopped_and_recovers_when_it_returns()
+    {
+        await using var rig = await StartAsync();
+
+        await rig.Redis.StopAsync();
+        var (_, body, _) = await rig.ReadinessUntilAsync(
+            (code, b) => code == HttpStatusCode.ServiceUnavailable && CheckStatus(b, "redis") == "fail",
+            Period * 3, "redis to fail after stopping Redis");
+
+        Assert.Equal("pass", CheckStatus(body, "postgres"));
+        Assert.Equal("pass", CheckStatus(body, "postgres_write"));
+        Assert.NotNull(CheckError(body, "redis"));
+        await rig.LivenessLatencyAsync();
+
+        await rig.Redis.StartAgainAsync();
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after Redis restarts");
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+        rig.AssertNoSecrets(rig.Service.Output);
+    }
+
+    [Fact]
+    public async Task Readiness_reports_timeout_when_redis_hangs_even_though_the_client_ignores_cancellation()
+    {
+        await using var rig = await StartAsync();
+
+        rig.Redis.Freeze();
+        var (_, body, elapsed) = await rig.ReadinessUntilAsync(
+            (code, b) => code == HttpStatusCode.ServiceUnavailable && CheckStatus(b, "redis") == "timeout",
+            Period * 3, "redis to time out while Redis is frozen");
+
+        Assert.True(elapsed <= (Period * 1.1) + TimeSpan.FromSeconds(1.5), $"timeout reported after {elapsed.TotalSeconds:0.0} s");
+        Assert.Equal("no answer within 1000 ms", CheckError(body, "redis"));
+        Assert.Equal("pass", CheckStatus(body, "postgres"));
+        Assert.True(await rig.LivenessLatencyAsync() < TimeSpan.FromMilliseconds(100));
+
+        rig.Redis.Thaw();
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after Redis resumes");
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Non_critical_redis_shows_warn_and_keeps_readiness_200()
+    {
+        await using var rig = await StartAsync(new Dictionary<string, string?> { ["Health__Checks__redis__Critical"] = "false" });
+
+        await rig.Redis.StopAsync();
+        var (status, body, _) = await rig.ReadinessUntilAsync(
+            (_, b) => CheckStatus(b, "redis") == "warn", Period * 3, "redis to show warn");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.StartsWith("fail: ", CheckError(body, "redis"));
+        Assert.False(body.GetProperty("checks").GetProperty("redis").GetProperty("critical").GetBoolean());
+
+        // Still non-critical when hung rather than down.
+        await rig.Redis.StartAgainAsync();
+        await rig.ReadinessUntilAsync((_, b) => CheckStatus(b, "redis") == "pass", Period * 10, "redis to pass again");
+        rig.Redis.Freeze();
+        (status, body, _) = await rig.ReadinessUntilAsync((_, b) => CheckStatus(b, "redis") == "warn", Period * 3, "hung redis to show warn");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("timeout: ", CheckError(body, "redis"));
+        rig.Redis.Thaw();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_reported_without_revealing_any_password()
+    {
+        var postgres = await PostgresServer.StartAsync();
+        await using var _ = postgres;
+        var redis = await RedisServer.StartAsync();
+        await using var __ = redis;
+        var wrongPassword = "wrong-" + Guid.NewGuid().ToString("N");
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={postgres.Port};Username=postgres;Password={wrongPassword};Database=postgres",
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{redis.Port},password={wrongPassword}",
+        });
+
+        var (status, body) = await Poll.UntilAsync(() => service.ReadinessAsync(),
+            r => r.Body.ValueKind == System.Text.Json.JsonValueKind.Object && r.Body.GetProperty("checks").EnumerateObject().Any(),
+            TimeSpan.FromSeconds(20), "a first readiness evaluation");
+        await Poll.UntilAsync(() => Task.FromResult(service.Output), o => o.Contains("Start-up task migrations failed"), TimeSpan.FromSeconds(20), "the migration attempt to fail");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("starting", body.GetProperty("status").GetString());
+        Assert.Equal("authentication failed", CheckError(body, "postgres"));
+        Assert.Equal("fail", CheckStatus(body, "redis"));
+        Assert.DoesNotContain(wrongPassword, body.ToString());
+        Assert.DoesNotContain(wrongPassword, service.Output);
+        Assert.DoesNotContain(postgres.Password, service.Output);
+    }
+}
