@@ -44,8 +44,12 @@ public sealed class AdminAccess
         !_sharedPort || IsLoopback(context) || (_tokenHash is not null && PresentsToken(context));
 
     /// <summary>How the caller got in, for the audit log line.</summary>
-    public string Describe(HttpContext context) =>
-        $"{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"} ({(!_sharedPort && IsLoopback(context) ? "loopback" : "token")})";
+    public string Describe(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        var shown = address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+        return $"{shown?.ToString() ?? "unknown"} ({(!_sharedPort && IsLoopback(context) ? "loopback" : "token")})";
+    }
 
     private static bool IsLoopback(HttpContext context)
     {

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using HealthyApi.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace HealthyApi.Tests.Lifecycle;
+
+/// <summary>Real process, real SIGTERM, real load: the shutdown sequence of DESIGN.md, measured.</summary>
+public sealed class ShutdownTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task Sigterm_under_load_drops_no_request_flips_readiness_at_once_and_exits_0_after_the_delay()
+    {
+        await using var service = await ServiceProcess.StartWithSharedServersAsync(new Dictionary<string, string?>
+        {
+            ["Health__DrainDelay"] = "00:00:03",
+            ["Health__ShutdownTimeout"] = "00:00:05",
+        });
+        using var lbClient = ServiceProcess.NewClient(service.AppPort);
+        var routing = true;
+        int ok = 0, failed = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        // A load balancer: polls readiness like a kubelet and stops routing one poll after it sees 503.
+        var poller = Task.Run(async () =>
+        {
+            var seen503 = false;
+            while (routing)
+            {
+                var code = (await service.Management.GetAsync("/readyz")).StatusCode;
+                if (seen503)
+                {
+                    routing = false;
+                }
+
+                seen503 |= code == HttpStatusCode.ServiceUnavailable;
+                await Task.Delay(100);
+            }
+        });
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (Volatile.Read(ref routing))
+            {
+                try
+                {
+                    using var response = await lbClient.GetAsync("/api/notes?limit=1");
+                    if (response.IsSuccessStatusCode) { Interlocked.Increment(ref ok); }
+                    else { Interlocked.Increment(ref failed); failures.Enqueue($"HTTP {(int)response.StatusCode}"); }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    failures.Enqueue(ex.Message);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(500); // steady traffic before the signal
+        var signalled = Stopwatch.StartNew();
+        service.Signal(Native.SIGTERM);
+
+        // Readiness flips at once.
+        await Poll.UntilAsync(async () => (await service.Management.GetAsync("/readyz")).StatusCode,
+            code => code == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2), "readiness 503 after SIGTERM", TimeSpan.FromMilliseconds(5));
+        var flip = signalled.Elapsed;
+
+        // During the delay: liveness 200, and a brand-new connection is still accepted (Connection: close).
+        var livenessCodes = new List<HttpStatusCode>();
+        while (signalled.Elapsed < DrainDelay - TimeSpan.FromMilliseconds(600))
+        {
+            livenessCodes.Add((await service.Management.GetAsync("/healthz")).StatusCode);
+            await Task.Delay(100);
+        }
+
+        using (var fresh = ServiceProcess.NewClient(service.AppPort))
+        {
+            using var late = await fresh.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+            Assert.True(late.Headers.ConnectionClose, "responses while draining must carry Connection: close");
+        }
+
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var total = signalled.Elapsed;
+        routing = false;
+        await Task.WhenAll(workers.Append(poller).Select(t => t.ContinueWith(_ => { })));
+
+        output.WriteLine($"requests ok={ok} failed={failed}; readiness 503 after {flip.TotalMilliseconds:0} ms; exit {exitCode} after {total.TotalSeconds:0.00} s (delay {DrainDelay.TotalSeconds} s)");
+        output.WriteLine(string.Join('\n', service.Output.Split('\n').Where(l => l.Contains("Shutdown phase"))));
+        Assert.True(failed == 0, $"{failed} failed requests: {string.Join("; ", failures.Take(5))}");
+        Assert.True(ok > 100, $"only {ok} requests were sent");
+        Assert.True(flip < TimeSpan.FromMilliseconds(100), $"readiness flipped {flip.TotalMilliseconds:0} ms after the signal");
+        Assert.All(livenessCodes, code => Assert.Equal(HttpStatusCode.OK, code));
+        Assert.Equal(0, exitCode);
+        Assert.InRange(total, DrainDelay, DrainDelay + TimeSpan.FromSeconds(3));
+        Assert.Contains("Shutdown phase 1", service.Output);
+        Assert.Contains("Shutdown phase 2", service.Output);
+        Assert.Contains("Shutdown phase 3", service.Output);
+    }
+
+    [Fact]
+    public async Task Request_in_flight_when_the_delay_ends_completes_and_a_stuck_upload_is_cut_without_blocking_exit()
+    {
+        var servers = await SharedServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = database,
+            ["ConnectionStrings__Redis"] = servers.Redis,
+            ["Health__DrainDelay"] = "00:00:02",
+            ["Health__ShutdownTimeout"] = "00:00:05",
+        });
+        await service.WaitForReadyAsync();
+
+        // A deliberately slow request without a test-only endpoint: the test holds a SHARE lock on the
+        // notes table, so POST /api/notes waits inside its handler until the test lets go.
+        await using var blocker = new Npgsql.NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE notes IN SHARE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var client = ServiceProcess.NewClient(service.AppPort);
+        client.Timeout = TimeSpan.FromSeconds(30);
+        var slow = client.PostAsync("/api/notes", new StringContent("{\"text\":\"written during shutdown\"}", Encoding.UTF8, "application/json"));
+        var upload = SlowPostAsync(service.AppPort, bodyBytes: 6000, over: TimeSpan.FromSeconds(15));
+        await Poll.UntilAsync(() => CountLockWaitersAsync(database), n => n >= 1, TimeSpan.FromSeconds(10), "POST /api/notes to wait on the table lock");
+
+        var signalled = Stopwatch.StartNew();
+        service.Signal(Native.SIGTERM);
+        await Poll.UntilAsync(() => Task.FromResult(service.Output), o => o.Contains("Shutdown phase 2"), TimeSpan.FromSeconds(10), "the drain delay to end");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the request is now in flight past the delay
+        Assert.False(slow.IsCompleted, "the slow request finished before the delay ended: the test proves nothing");
+        await transaction.CommitAsync();
+
+        using var response = await slow;
+        var completedAfter = signalled.Elapsed;
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var exitedAfter = signalled.Elapsed;
+        var cut = await upload;
+
+        output.WriteLine($"in-flight request: {(int)response.StatusCode} after {completedAfter.TotalSeconds:0.00} s; stuck upload: {cut}; exit {exitCode} after {exitedAfter.TotalSeconds:0.00} s");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.Headers.ConnectionClose, "Connection: close expected while shutting down");
+        Assert.DoesNotContain("HTTP/1.1 2", cut);
+        Assert.Equal(0, exitCode);
+        Assert.InRange(exitedAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(7)); // after the in-flight request, before delay + timeout
+    }
+
+    [Fact]
+    public async Task A_request_that_outlives_the_shutdown_timeout_is_cut_and_the_process_still_exits()
+    {
+        var servers = await SharedServers.GetAsync();
+        var database = await servers.CreateDatabaseAsync();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = database,
+            ["ConnectionStrings__Redis"] = servers.Redis,
+            ["Health__DrainDelay"] = "00:00:01",
+            ["Health__ShutdownTimeout"] = "00:00:02",
+        });
+        await service.WaitForReadyAsync();
+
+        await using var blocker = new Npgsql.NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE notes IN SHARE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var client = ServiceProcess.NewClient(service.AppPort);
+        client.Timeout = TimeSpan.FromSeconds(30);
+        var stuck = client.PostAsync("/api/notes", new StringContent("{\"text\":\"never\"}", Encoding.UTF8, "application/json"));
+        await Poll.UntilAsync(() => CountLockWaitersAsync(database), n => n >= 1, TimeSpan.FromSeconds(10), "POST /api/notes to wait on the table lock");
+
+        var signalled = Stopwatch.StartNew();
+        service.Signal(Native.SIGTERM);
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var exitedAfter = signalled.Elapsed;
+        var outcome = await stuck.ContinueWith(t => t.IsCompletedSuccessfully ? $"HTTP {(int)t.Result.StatusCode}" : "cut: " + t.Exception?.GetBaseException().Message);
+
+        output.WriteLine($"stuck request: {outcome}; exit {exitCode} after {exitedAfter.TotalSeconds:0.00} s");
+        Assert.StartsWith("cut: ", outcome);
+        Assert.Equal(0, exitCode);
+        Assert.InRange(exitedAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6)); // delay 1 s + timeout 2 s, then cut
+    }
+
+    private static async Task<long> CountLockWaitersAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'notes'::regclass", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Drain_resume_and_resume_after_sigterm_is_409()
+    {
+        await using var service = await ServiceProcess.StartWithSharedServersAsync(new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:02" });
+
+        var drain = await service.Management.PostAsync("/admin/drain", null);
+        Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
+        Assert.Equal("{\"ok\":true,\"state\":\"draining\"}", await drain.Content.ReadAsStringAsync());
+        var (status, body) = await service.ReadinessAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("draining", body.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await service.Management.GetAsync("/healthz")).StatusCode);
+        Assert.True((await service.App.GetAsync("/")).Headers.ConnectionClose, "Connection: close while drained");
+
+        Assert.Equal(HttpStatusCode.OK, (await service.Management.PostAsync("/admin/drain", null)).StatusCode); // idempotent
+
+        var resume = await service.Management.PostAsync("/admin/resume", null);
+        Assert.Equal("{\"ok\":true,\"state\":\"ready\"}", await resume.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await service.ReadinessAsync()).Status);
+        await Poll.UntilAsync(() => Task.FromResult(service.Output), o => o.Contains("Drain requested by 127.0.0.1 (loopback)"), TimeSpan.FromSeconds(5), "the drain to be logged with who asked");
+
+        service.Signal(Native.SIGTERM);
+        await Poll.UntilAsync(async () => (await service.ReadinessAsync()).Status, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2), "draining after SIGTERM");
+        var refused = await service.Management.PostAsync("/admin/resume", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>POST /api/notes whose body trickles in; returns the status line, or what happened to the connection.</summary>
+    private static async Task<string> SlowPostAsync(int port, int bodyBytes, TimeSpan over)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        var body = Encoding.ASCII.GetBytes("{\"text\":\"" + new string('a', bodyBytes - 12) + "\"}");
+        var head = Encoding.ASCII.GetBytes($"POST /api/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        try
+        {
+            await socket.SendAsync(head);
+            const int chunks = 30;
+            var chunk = (body.Length + chunks - 1) / chunks;
+            for (var offset = 0; offset < body.Length; offset += chunk)
+            {
+                await socket.SendAsync(body.AsMemory(offset, Math.Min(chunk, body.Length - offset)));
+                await Task.Delay(over / chunks);
+            }
+
+            var buffer = new byte[4096];
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(10));
+            return read == 0 ? "connection closed without a response" : Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (SocketException ex)
+        {
+            return $"connection cut: {ex.SocketErrorCode}";
+        }
+    }
+}
