@@ -69,9 +69,14 @@ public static class ServerBinaries
         }
 
         var onPath = FindOnPath("pg_ctl");
-        if (onPath is not null && File.Exists(Path.Combine(Path.GetDirectoryName(onPath)!, "initdb")))
+        if (onPath is not null)
         {
-            return Path.GetDirectoryName(onPath)!;
+            // Follow symlinks to the real bin folder: its ../lib holds the extensions (pg_stat_statements).
+            var real = new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath;
+            if (File.Exists(Path.Combine(Path.GetDirectoryName(real)!, "initdb")))
+            {
+                return Path.GetDirectoryName(real)!;
+            }
         }
 
         // Debian keeps server binaries out of PATH.
