@@ -13,7 +13,7 @@ namespace HealthyApi.Lifecycle;
 /// serving, with <c>Connection: close</c> so keep-alive clients reconnect elsewhere.</item>
 /// <item>After <c>Health:DrainDelay</c>: the host stops; Kestrel stops accepting and gives in-flight
 /// requests up to <c>Health:ShutdownTimeout</c> (HostOptions.ShutdownTimeout).</item>
-/// <item>Telemetry is flushed, connections closed, and Main returns 0.</item>
+/// <item>Connections to PostgreSQL and Redis are closed as the host disposes them, and Main returns 0.</item>
 /// </list>
 /// SIGINT in Development skips the delay, and a second SIGINT or SIGTERM is ignored rather than
 /// restarting the countdown.
@@ -65,7 +65,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
     {
         if (_signalledAt != 0)
         {
-            _logger.LogInformation("Shutdown phase 3 at {Time:O}: server stopped and telemetry flushed {Elapsed:0.000} s after the signal; exiting 0",
+            _logger.LogInformation("Shutdown phase 3 at {Time:O}: server stopped {Elapsed:0.000} s after the signal; exiting 0",
                 _time.GetUtcNow(), _time.GetElapsedTime(_signalledAt).TotalSeconds);
         }
 

@@ -104,39 +104,18 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task Request_in_flight_when_the_delay_ends_completes_and_a_stuck_upload_is_cut_without_blocking_exit()
     {
-        var servers = await SharedServers.GetAsync();
-        var database = await servers.CreateDatabaseAsync();
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Postgres"] = database,
-            ["ConnectionStrings__Redis"] = servers.Redis,
-            ["Health__DrainDelay"] = "00:00:02",
-            ["Health__ShutdownTimeout"] = "00:00:05",
-        });
-        await service.WaitForReadyAsync();
-
-        // A deliberately slow request without a test-only endpoint: the test holds a SHARE lock on the
-        // notes table, so POST /api/notes waits inside its handler until the test lets go.
-        await using var blocker = new Npgsql.NpgsqlConnection(database);
-        await blocker.OpenAsync();
-        await using var transaction = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE notes IN SHARE MODE", blocker, transaction))
-        {
-            await lockTable.ExecuteNonQueryAsync();
-        }
-
-        using var client = ServiceProcess.NewClient(service.AppPort);
-        client.Timeout = TimeSpan.FromSeconds(30);
-        var slow = client.PostAsync("/api/notes", new StringContent("{\"text\":\"written during shutdown\"}", Encoding.UTF8, "application/json"));
+        await using var rig = await NotesLockedRig.StartAsync(drainDelay: "00:00:02", shutdownTimeout: "00:00:05");
+        var service = rig.Service;
+        var slow = rig.PostNoteAsync("written during shutdown");
         var upload = SlowPostAsync(service.AppPort, bodyBytes: 6000, over: TimeSpan.FromSeconds(15));
-        await Poll.UntilAsync(() => CountLockWaitersAsync(database), n => n >= 1, TimeSpan.FromSeconds(10), "POST /api/notes to wait on the table lock");
+        await rig.WaitForBlockedRequestAsync();
 
         var signalled = Stopwatch.StartNew();
         service.Signal(Native.SIGTERM);
         await Poll.UntilAsync(() => Task.FromResult(service.Output), o => o.Contains("Shutdown phase 2"), TimeSpan.FromSeconds(10), "the drain delay to end");
         await Task.Delay(TimeSpan.FromSeconds(1)); // the request is now in flight past the delay
         Assert.False(slow.IsCompleted, "the slow request finished before the delay ended: the test proves nothing");
-        await transaction.CommitAsync();
+        await rig.ReleaseLockAsync();
 
         using var response = await slow;
         var completedAfter = signalled.Elapsed;
@@ -155,29 +134,10 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task A_request_that_outlives_the_shutdown_timeout_is_cut_and_the_process_still_exits()
     {
-        var servers = await SharedServers.GetAsync();
-        var database = await servers.CreateDatabaseAsync();
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Postgres"] = database,
-            ["ConnectionStrings__Redis"] = servers.Redis,
-            ["Health__DrainDelay"] = "00:00:01",
-            ["Health__ShutdownTimeout"] = "00:00:02",
-        });
-        await service.WaitForReadyAsync();
-
-        await using var blocker = new Npgsql.NpgsqlConnection(database);
-        await blocker.OpenAsync();
-        await using var transaction = await blocker.BeginTransactionAsync();
-        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE notes IN SHARE MODE", blocker, transaction))
-        {
-            await lockTable.ExecuteNonQueryAsync();
-        }
-
-        using var client = ServiceProcess.NewClient(service.AppPort);
-        client.Timeout = TimeSpan.FromSeconds(30);
-        var stuck = client.PostAsync("/api/notes", new StringContent("{\"text\":\"never\"}", Encoding.UTF8, "application/json"));
-        await Poll.UntilAsync(() => CountLockWaitersAsync(database), n => n >= 1, TimeSpan.FromSeconds(10), "POST /api/notes to wait on the table lock");
+        await using var rig = await NotesLockedRig.StartAsync(drainDelay: "00:00:01", shutdownTimeout: "00:00:02");
+        var service = rig.Service;
+        var stuck = rig.PostNoteAsync("never");
+        await rig.WaitForBlockedRequestAsync();
 
         var signalled = Stopwatch.StartNew();
         service.Signal(Native.SIGTERM);
@@ -189,14 +149,6 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.StartsWith("cut: ", outcome);
         Assert.Equal(0, exitCode);
         Assert.InRange(exitedAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6)); // delay 1 s + timeout 2 s, then cut
-    }
-
-    private static async Task<long> CountLockWaitersAsync(string database)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'notes'::regclass", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
@@ -252,6 +204,75 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         catch (SocketException ex)
         {
             return $"connection cut: {ex.SocketErrorCode}";
+        }
+    }
+
+    /// <summary>
+    /// A deliberately slow request without a test-only endpoint: the test holds a SHARE lock on the
+    /// notes table, so POST /api/notes waits inside its handler until the test lets go.
+    /// </summary>
+    private sealed class NotesLockedRig : IAsyncDisposable
+    {
+        private readonly string _database;
+        private readonly Npgsql.NpgsqlConnection _blocker;
+        private readonly Npgsql.NpgsqlTransaction _lock;
+        private readonly HttpClient _client;
+
+        private NotesLockedRig(ServiceProcess service, string database, Npgsql.NpgsqlConnection blocker, Npgsql.NpgsqlTransaction transaction)
+        {
+            Service = service;
+            _database = database;
+            _blocker = blocker;
+            _lock = transaction;
+            _client = ServiceProcess.NewClient(service.AppPort);
+            _client.Timeout = TimeSpan.FromSeconds(30);
+        }
+
+        public ServiceProcess Service { get; }
+
+        public static async Task<NotesLockedRig> StartAsync(string drainDelay, string shutdownTimeout)
+        {
+            var servers = await SharedServers.GetAsync();
+            var database = await servers.CreateDatabaseAsync();
+            var service = ServiceProcess.Start(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings__Postgres"] = database,
+                ["ConnectionStrings__Redis"] = servers.Redis,
+                ["Health__DrainDelay"] = drainDelay,
+                ["Health__ShutdownTimeout"] = shutdownTimeout,
+            });
+            await service.WaitForReadyAsync();
+
+            var blocker = new Npgsql.NpgsqlConnection(database);
+            await blocker.OpenAsync();
+            var transaction = await blocker.BeginTransactionAsync();
+            await using var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE notes IN SHARE MODE", blocker, transaction);
+            await lockTable.ExecuteNonQueryAsync();
+            return new NotesLockedRig(service, database, blocker, transaction);
+        }
+
+        public Task<HttpResponseMessage> PostNoteAsync(string text) =>
+            _client.PostAsync("/api/notes", new StringContent($"{{\"text\":\"{text}\"}}", Encoding.UTF8, "application/json"));
+
+        public Task WaitForBlockedRequestAsync() =>
+            Poll.UntilAsync(CountLockWaitersAsync, n => n >= 1, TimeSpan.FromSeconds(10), "POST /api/notes to wait on the table lock");
+
+        public Task ReleaseLockAsync() => _lock.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _lock.DisposeAsync();
+            await _blocker.DisposeAsync();
+            await Service.DisposeAsync();
+        }
+
+        private async Task<long> CountLockWaitersAsync()
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(_database);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'notes'::regclass", connection);
+            return (long)(await command.ExecuteScalarAsync())!;
         }
     }
 }
