@@ -21,9 +21,8 @@ public sealed class MigrationTests
     [Fact]
     public async Task Three_replicas_starting_together_migrate_once_and_all_become_ready()
     {
-        var servers = await SharedServers.GetAsync();
-        var database = await servers.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = database, ["ConnectionStrings__Redis"] = servers.Redis };
+        var settings = await SharedServers.ServiceSettingsAsync();
+        var database = settings["ConnectionStrings__Postgres"]!;
 
         var replicas = Enumerable.Range(0, 3).Select(_ => ServiceProcess.Start(settings)).ToArray();
         try

@@ -44,12 +44,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the service with the shared servers and a fresh database, and waits until /readyz is 200.</summary>
     public static async Task<ServiceProcess> StartWithSharedServersAsync(IDictionary<string, string?>? settings = null)
     {
-        var servers = await SharedServers.GetAsync();
-        var env = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Postgres"] = await servers.CreateDatabaseAsync(),
-            ["ConnectionStrings__Redis"] = servers.Redis,
-        };
+        var env = await SharedServers.ServiceSettingsAsync();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             env[key] = value;

@@ -36,6 +36,17 @@ public sealed class SharedServers
         return new NpgsqlConnectionStringBuilder(_postgresAdmin) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>The service's connection settings: a fresh database on the shared PostgreSQL, and the shared Redis.</summary>
+    public static async Task<Dictionary<string, string?>> ServiceSettingsAsync()
+    {
+        var servers = await GetAsync();
+        return new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = await servers.CreateDatabaseAsync(),
+            ["ConnectionStrings__Redis"] = servers.Redis,
+        };
+    }
+
     private static async Task<SharedServers> CreateAsync()
     {
         var postgres = Environment.GetEnvironmentVariable("TEST_POSTGRES");

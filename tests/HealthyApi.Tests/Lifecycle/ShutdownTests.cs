@@ -232,15 +232,11 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
         public static async Task<NotesLockedRig> StartAsync(string drainDelay, string shutdownTimeout)
         {
-            var servers = await SharedServers.GetAsync();
-            var database = await servers.CreateDatabaseAsync();
-            var service = ServiceProcess.Start(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings__Postgres"] = database,
-                ["ConnectionStrings__Redis"] = servers.Redis,
-                ["Health__DrainDelay"] = drainDelay,
-                ["Health__ShutdownTimeout"] = shutdownTimeout,
-            });
+            var settings = await SharedServers.ServiceSettingsAsync();
+            var database = settings["ConnectionStrings__Postgres"]!;
+            settings["Health__DrainDelay"] = drainDelay;
+            settings["Health__ShutdownTimeout"] = shutdownTimeout;
+            var service = ServiceProcess.Start(settings);
             await service.WaitForReadyAsync();
 
             var blocker = new Npgsql.NpgsqlConnection(database);
