@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HealthyApi.Tests.Infrastructure;
 
 namespace HealthyApi.Tests.Health;
@@ -34,16 +33,8 @@ public sealed class SelfProbeTests(ServiceFixture fixture) : IClassFixture<Servi
 
     private static async Task<int> ProbeAsync(string kind, int managementPort)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "HealthyApi.dll"), "probe", kind })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Management__Port"] = managementPort.ToString();
-        using var process = Process.Start(start)!;
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return process.ExitCode;
+        await using var probe = ServiceProcess.Start(
+            new Dictionary<string, string?> { ["Management__Port"] = managementPort.ToString() }, args: ["probe", kind]);
+        return await probe.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 }
