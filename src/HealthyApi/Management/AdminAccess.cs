@@ -44,22 +44,16 @@ public sealed class AdminAccess
         !_sharedPort || IsLoopback(context) || (_tokenHash is not null && PresentsToken(context));
 
     /// <summary>How the caller got in, for the audit log line.</summary>
-    public string Describe(HttpContext context)
+    public string Describe(HttpContext context) =>
+        $"{CallerAddress(context)?.ToString() ?? "unknown"} ({(!_sharedPort && IsLoopback(context) ? "loopback" : "token")})";
+
+    private static bool IsLoopback(HttpContext context) => CallerAddress(context) is { } address && IPAddress.IsLoopback(address);
+
+    /// <summary>The TCP peer; IPv4 callers of a dual-mode socket arrive as ::ffff:a.b.c.d, shown and judged as a.b.c.d.</summary>
+    private static IPAddress? CallerAddress(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress;
-        var shown = address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
-        return $"{shown?.ToString() ?? "unknown"} ({(!_sharedPort && IsLoopback(context) ? "loopback" : "token")})";
-    }
-
-    private static bool IsLoopback(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null)
-        {
-            return false;
-        }
-
-        return IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        return address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
     }
 
     private bool PresentsToken(HttpContext context)
