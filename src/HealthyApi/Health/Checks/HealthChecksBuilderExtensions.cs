@@ -1,3 +1,4 @@
+using HealthyApi.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StackExchange.Redis;
@@ -11,16 +12,22 @@ namespace HealthyApi.Health.Checks;
 /// </summary>
 public static class HealthChecksBuilderExtensions
 {
+    /// <summary><c>SELECT 1</c>: can we get a connection and a round trip?</summary>
     public static IHealthChecksBuilder AddPostgres(this IHealthChecksBuilder builder, string name = "postgres",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
         builder.Add(new HealthCheckRegistration(name,
-            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()),
+            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>(), "SELECT 1"),
             failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(2)));
 
+    /// <summary>
+    /// <c>INSERT … ON CONFLICT DO NOTHING</c> on one fixed row of the health table. <c>SELECT 1</c> passes on
+    /// a read-only primary, a promoted-then-fenced node or a hot standby; a service that must write is not
+    /// ready there. The row already exists after the first run, so the check writes nothing and bloats nothing.
+    /// </summary>
     public static IHealthChecksBuilder AddPostgresWrite(this IHealthChecksBuilder builder, string name = "postgres_write",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
         builder.Add(new HealthCheckRegistration(name,
-            sp => new PostgresWriteHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()),
+            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>(), HealthProbeTable.WriteCheckSql),
             failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(2)));
 
     public static IHealthChecksBuilder AddRedis(this IHealthChecksBuilder builder, string name = "redis",

@@ -3,19 +3,28 @@ using Npgsql;
 
 namespace HealthyApi.Health.Checks;
 
-/// <summary><c>SELECT 1</c> through the application's own data source: can we get a connection and a round trip?</summary>
+/// <summary>
+/// One statement through the application's own data source. <c>postgres</c> runs <c>SELECT 1</c> (can we
+/// get a connection and a round trip?); <c>postgres_write</c> runs an <c>INSERT … ON CONFLICT DO NOTHING</c>
+/// (can we write?). See <see cref="HealthChecksBuilderExtensions"/>.
+/// </summary>
 public sealed class PostgresHealthCheck : IHealthCheck
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _commandText;
 
-    public PostgresHealthCheck(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    public PostgresHealthCheck(NpgsqlDataSource dataSource, string commandText)
+    {
+        _dataSource = dataSource;
+        _commandText = commandText;
+    }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var command = _dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await using var command = _dataSource.CreateCommand(_commandText);
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
