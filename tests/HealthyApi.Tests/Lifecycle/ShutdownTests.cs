@@ -59,7 +59,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             }
         })).ToArray();
 
-        await Task.Delay(500); // steady traffic before the signal
+        await Task.Delay(1000); // steady traffic before the signal
         var signalled = Stopwatch.StartNew();
         service.Signal(Native.SIGTERM);
 
@@ -68,19 +68,24 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             code => code == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2), "readiness 503 after SIGTERM", TimeSpan.FromMilliseconds(5));
         var flip = signalled.Elapsed;
 
-        // During the delay: liveness 200, and a brand-new connection is still accepted (Connection: close).
+        // During the delay, well before its end (a loaded machine must not push the request past it):
+        // a brand-new connection is still accepted, and its response says Connection: close.
+        await Poll.UntilAsync(() => signalled.Elapsed >= DrainDelay / 2, DrainDelay, "the middle of the drain delay");
+        using (var fresh = ServiceProcess.NewClient(service.AppPort))
+        {
+            var sentAt = signalled.Elapsed;
+            using var late = await fresh.GetAsync("/");
+            Assert.True(sentAt < DrainDelay, $"the new connection was opened {sentAt.TotalSeconds:0.00} s after the signal, after the delay: the test proves nothing");
+            Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+            Assert.True(late.Headers.ConnectionClose, "responses while draining must carry Connection: close");
+        }
+
+        // Liveness stays 200 for the rest of the delay.
         var livenessCodes = new List<HttpStatusCode>();
         while (signalled.Elapsed < DrainDelay - TimeSpan.FromMilliseconds(600))
         {
             livenessCodes.Add((await service.Management.GetAsync("/healthz")).StatusCode);
             await Task.Delay(100);
-        }
-
-        using (var fresh = ServiceProcess.NewClient(service.AppPort))
-        {
-            using var late = await fresh.GetAsync("/");
-            Assert.Equal(HttpStatusCode.OK, late.StatusCode);
-            Assert.True(late.Headers.ConnectionClose, "responses while draining must carry Connection: close");
         }
 
         var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(20));
