@@ -90,8 +90,8 @@ public sealed class ReadinessFaultTests
             await Task.Delay(50);
         }
 
-        Assert.True(livenessLatencies.Max() < TimeSpan.FromMilliseconds(100), $"slowest /healthz during the hang: {livenessLatencies.Max().TotalMilliseconds:0} ms");
-        Assert.True(readinessLatencies.Max() < TimeSpan.FromMilliseconds(100), $"slowest /readyz during the hang: {readinessLatencies.Max().TotalMilliseconds:0} ms");
+        AssertAnsweredWithoutWaiting("/healthz", livenessLatencies, checkTimeout: TimeSpan.FromSeconds(2));
+        AssertAnsweredWithoutWaiting("/readyz", readinessLatencies, checkTimeout: TimeSpan.FromSeconds(2));
 
         rig.Postgres.Thaw();
         var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after PostgreSQL resumes");
@@ -152,7 +152,13 @@ public sealed class ReadinessFaultTests
         Assert.True(elapsed <= (Period * 1.1) + TimeSpan.FromSeconds(1.5), $"timeout reported after {elapsed.TotalSeconds:0.0} s");
         Assert.Equal("no answer within 1000 ms", CheckError(body, "redis"));
         Assert.Equal("pass", CheckStatus(body, "postgres"));
-        Assert.True(await rig.LivenessLatencyAsync() < TimeSpan.FromMilliseconds(100));
+        var liveness = new List<TimeSpan>();
+        for (var i = 0; i < 10; i++)
+        {
+            liveness.Add(await rig.LivenessLatencyAsync());
+        }
+
+        AssertAnsweredWithoutWaiting("/healthz", liveness, checkTimeout: TimeSpan.FromSeconds(1));
 
         rig.Redis.Thaw();
         var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after Redis resumes");
@@ -212,5 +218,19 @@ public sealed class ReadinessFaultTests
         Assert.DoesNotContain(wrongPassword, body.ToString());
         Assert.DoesNotContain(wrongPassword, service.Output);
         Assert.DoesNotContain(postgres.Password, service.Output);
+    }
+
+    /// <summary>
+    /// A probe that waited on the hung check would take at least the check's timeout. The typical probe
+    /// must be fast and none may come near the timeout; one slow sample on a busy 2-core machine (GC,
+    /// another test's server starting) is not the behaviour under test, so the bound is half the timeout.
+    /// </summary>
+    private static void AssertAnsweredWithoutWaiting(string path, List<TimeSpan> latencies, TimeSpan checkTimeout)
+    {
+        var sorted = latencies.Order().ToList();
+        var median = sorted[sorted.Count / 2];
+        var slowest = sorted[^1];
+        Assert.True(median < TimeSpan.FromMilliseconds(100), $"median {path} during the hang: {median.TotalMilliseconds:0} ms");
+        Assert.True(slowest < checkTimeout / 2, $"slowest {path} during the hang: {slowest.TotalMilliseconds:0} ms, check timeout {checkTimeout.TotalMilliseconds:0} ms");
     }
 }
