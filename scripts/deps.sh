@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by run.sh and test.sh: finds (or installs) the servers the service and its tests need.
-# Debian packages: postgresql (initdb, pg_ctl, postgres, psql), redis-server.
+# Debian packages: postgresql (initdb, pg_ctl, postgres, psql), redis-server; prometheus (promtool
+# and the server) for the metrics tests.
 
 # Debian keeps the PostgreSQL server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
 pg_bin_dir() {
@@ -41,6 +42,7 @@ ensure_packages() {
     # The postgresql package starts a system cluster on 5432; we run our own throwaway servers instead.
     if command -v service >/dev/null 2>&1; then service postgresql stop >/dev/null 2>&1 || true; fi
     if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+    if command -v service >/dev/null 2>&1; then service prometheus stop >/dev/null 2>&1 || true; fi
   else
     echo "error: missing: $missing" >&2
     echo "  install them with: sudo apt-get install -y $missing" >&2

@@ -6,6 +6,7 @@ using HealthyApi.Health.Checks;
 using HealthyApi.Hosting;
 using HealthyApi.Lifecycle;
 using HealthyApi.Management;
+using HealthyApi.Observability;
 using HealthyApi.Probe;
 using HealthyApi.Redis;
 
@@ -26,6 +27,7 @@ builder.AddHealth();              // background readiness evaluation, /healthz, 
 builder.AddData();                // NpgsqlDataSource + EF Core; migrations under an advisory lock
 builder.AddRedis();               // one shared IConnectionMultiplexer
 builder.AddNotes();
+builder.AddObservability();       // /metrics and OTLP export from one OpenTelemetry pipeline
 
 // Readiness checks: one line each; anything tagged "ready" counts (community checks included).
 builder.Services.AddHealthChecks()
@@ -37,11 +39,13 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
+app.UseRequestTracing();          // route and status code on the request spans
 app.UseManagementPort();          // management paths only on the management port, the API only on the app port
 app.UseLifecycle();               // Connection: close while draining
 
 app.MapHealthEndpoints();         // GET /healthz, /readyz, /readyz/{check}
 app.MapAdminEndpoints();          // POST /admin/drain, /admin/resume
+app.MapMetrics();                 // GET /metrics (Prometheus text 0.0.4)
 app.MapServiceInfo();             // GET /
 app.MapNotes();                   // /api/notes
 

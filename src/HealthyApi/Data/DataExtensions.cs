@@ -20,6 +20,9 @@ public static class DataExtensions
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             dataSource.ConnectionStringBuilder.ApplicationName ??= sp.GetRequiredService<IHostEnvironment>().ApplicationName;
             dataSource.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            // Npgsql labels its metrics with the pool name, which defaults to the connection string
+            // (host, user, database): a short fixed name keeps that out of every scraped series.
+            dataSource.Name = "postgres";
             return dataSource.Build();
         });
         builder.Services.AddDbContext<AppDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));

@@ -57,6 +57,9 @@ public sealed class ReadinessMonitor : BackgroundService
         }
     }
 
+    /// <summary>Raised after each evaluation is published; the metrics record check durations from it.</summary>
+    public event Action<ReadinessSnapshot>? Published;
+
     public void Publish(ReadinessSnapshot snapshot)
     {
         TaskCompletionSource<ReadinessSnapshot> completed;
@@ -71,6 +74,7 @@ public sealed class ReadinessMonitor : BackgroundService
 
         completed.TrySetResult(snapshot);
         LogChanges(previous, snapshot);
+        Published?.Invoke(snapshot);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

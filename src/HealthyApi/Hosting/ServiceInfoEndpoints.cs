@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace HealthyApi.Hosting;
 
 public static class ServiceInfoEndpoints
@@ -7,10 +5,8 @@ public static class ServiceInfoEndpoints
     /// <summary><c>GET /</c> on the app port: which service and which build is answering.</summary>
     public static IEndpointRouteBuilder MapServiceInfo(this IEndpointRouteBuilder endpoints)
     {
-        var assembly = typeof(ServiceInfoEndpoints).Assembly;
-        var service = assembly.GetName().Name!;
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        endpoints.MapGet("/", () => Results.Json(new { service, version })).ExcludeFromDescription();
+        var body = new { service = ServiceVersion.Name, version = ServiceVersion.Informational };
+        endpoints.MapGet("/", () => Results.Json(body)).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -65,7 +65,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
     {
         if (_signalledAt != 0)
         {
-            _logger.LogInformation("Shutdown phase 3 at {Time:O}: server stopped {Elapsed:0.000} s after the signal; exiting 0",
+            _logger.LogInformation("Shutdown phase 3 at {Time:O}: server stopped and telemetry flushed {Elapsed:0.000} s after the signal; exiting 0",
                 _time.GetUtcNow(), _time.GetElapsedTime(_signalledAt).TotalSeconds);
         }
 

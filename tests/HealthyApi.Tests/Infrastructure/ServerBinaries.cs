@@ -13,6 +13,11 @@ public static class ServerBinaries
 
     public static string RedisServer => Redis.Value;
 
+    /// <summary>promtool and prometheus, both from Debian's prometheus package.</summary>
+    public static string Promtool => FindOnPath("promtool") ?? throw Missing("promtool", "prometheus");
+
+    public static string Prometheus => FindOnPath("prometheus") ?? throw Missing("prometheus", "prometheus");
+
     public static string TempRoot { get; } = CreateTempRoot();
 
     /// <summary>Runs a command to completion; as the postgres user when we are root (PostgreSQL refuses to run as root).</summary>

@@ -73,7 +73,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToArray())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(key);
         }

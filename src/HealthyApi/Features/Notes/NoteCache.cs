@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HealthyApi.Health;
+using HealthyApi.Redis;
 using StackExchange.Redis;
 
 namespace HealthyApi.Features.Notes;
@@ -27,6 +28,7 @@ public sealed class NoteCache
 
     public async Task<NoteResponse?> GetAsync(long id)
     {
+        using var activity = RedisTelemetry.StartCommand("GET", _redis);
         try
         {
             var value = await _redis.GetDatabase().StringGetAsync(Key(id)).WaitAsync(Budget);
@@ -34,6 +36,7 @@ public sealed class NoteCache
         }
         catch (Exception ex)
         {
+            RedisTelemetry.Failed(activity, ex);
             LogBypass("read", ex);
             return null;
         }
@@ -41,12 +44,14 @@ public sealed class NoteCache
 
     public async Task SetAsync(NoteResponse note)
     {
+        using var activity = RedisTelemetry.StartCommand("SET", _redis);
         try
         {
             await _redis.GetDatabase().StringSetAsync(Key(note.Id), JsonSerializer.Serialize(note), TimeToLive).WaitAsync(Budget);
         }
         catch (Exception ex)
         {
+            RedisTelemetry.Failed(activity, ex);
             LogBypass("write", ex);
         }
     }
