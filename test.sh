@@ -2,13 +2,14 @@
 # usage: ./test.sh [extra dotnet test arguments]
 # Runs the whole test suite. The tests start their own throwaway PostgreSQL and Redis servers
 # (or use TEST_POSTGRES / TEST_REDIS) and a Prometheus server for the scrape test; this script only
-# makes sure the binaries are installed (promtool and prometheus come from Debian's prometheus package).
+# makes sure the binaries are installed: promtool and prometheus (Debian package prometheus), and
+# python3-jsonschema + python3-yaml for the Helm values schema tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=scripts/deps.sh
 . scripts/deps.sh
 
-ensure_packages prometheus
+ensure_packages prometheus python3-jsonschema
 command -v dotnet >/dev/null 2>&1 || { echo "error: dotnet not found: install the .NET 10 SDK (https://dot.net)" >&2; exit 1; }
 
 status=0

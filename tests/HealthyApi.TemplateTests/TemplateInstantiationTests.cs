@@ -14,6 +14,13 @@ public sealed class TemplateInstantiationTests(GeneratedProject project) : IClas
         Assert.Contains("using Acme.Orders.Health;", program);
         var chart = File.ReadAllText(Path.Combine(project.Directory, "deploy", "helm", "acme-orders", "Chart.yaml"));
         Assert.Contains("name: acme-orders", chart);
+        var helpers = File.ReadAllText(Path.Combine(project.Directory, "deploy", "helm", "acme-orders", "templates", "_helpers.tpl"));
+        Assert.Contains("define \"acme-orders.fullname\"", helpers);
+        var deployment = File.ReadAllText(Path.Combine(project.Directory, "deploy", "manifests", "deployment.yaml"));
+        Assert.Contains("name: acme-orders-connections", deployment);
+        var compose = File.ReadAllText(Path.Combine(project.Directory, "deploy", "compose.yaml"));
+        Assert.Contains("\"Acme.Orders.dll\", \"probe\", \"readiness\"", compose);
+        Assert.True(File.Exists(Path.Combine(project.Directory, "deploy", "prometheus", "acme-orders-rules.yaml")), "deploy/prometheus/acme-orders-rules.yaml missing");
     }
 
     [Fact]

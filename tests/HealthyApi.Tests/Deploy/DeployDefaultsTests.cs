@@ -1,0 +1,138 @@
+using System.Globalization;
+using HealthyApi.Health;
+using HealthyApi.Management;
+using HealthyApi.Tests.Infrastructure;
+
+namespace HealthyApi.Tests.Deploy;
+
+/// <summary>
+/// One set of numbers in four places: the service's own defaults, the chart's values.yaml, the plain
+/// manifests and the compose file. Each must agree with the others and fit the shutdown budget.
+/// </summary>
+public sealed class DeployDefaultsTests
+{
+    private static readonly HealthOptions Service = new();
+
+    private static readonly Dictionary<string, object?> Values = Yaml.Load(Path.Combine(HelmChartTests.ChartDir, "values.yaml"));
+
+    private static readonly List<Dictionary<string, object?>> Manifests =
+        Yaml.Load(SourceTree.PathOf("deploy", "manifests", "kustomization.yaml")) is var kustomization
+            ? ((List<object?>)kustomization["resources"]!).Cast<string>().SelectMany(r => Yaml.LoadAll(SourceTree.PathOf("deploy", "manifests", r))).ToList()
+            : [];
+
+    [Fact]
+    public void Values_match_the_service_defaults_and_fit_the_grace_period()
+    {
+        Assert.Equal(Service.LivenessPath, Yaml.Str(Values, "health.livenessPath"));
+        Assert.Equal(Service.ReadinessPath, Yaml.Str(Values, "health.readinessPath"));
+        Assert.Equal(Service.DrainDelay.TotalSeconds, Yaml.Int(Values, "health.drainDelaySeconds"));
+        Assert.Equal(Service.ShutdownTimeout.TotalSeconds, Yaml.Int(Values, "health.shutdownTimeoutSeconds"));
+        Assert.Equal(Service.TerminationGracePeriod.TotalSeconds, Yaml.Int(Values, "terminationGracePeriodSeconds"));
+        Assert.Equal(new ManagementOptions().Port, Yaml.Int(Values, "ports.management"));
+        Assert.Equal(8080, Yaml.Int(Values, "ports.http"));
+        var needed = Service.DrainDelay + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin;
+        Assert.True(needed.TotalSeconds <= Yaml.Int(Values, "terminationGracePeriodSeconds"), $"{needed.TotalSeconds} s needed, grace period {Yaml.Int(Values, "terminationGracePeriodSeconds")} s");
+
+        // The design's probe table.
+        Assert.Equal((10, 3), (Yaml.Int(Values, "probes.liveness.periodSeconds"), Yaml.Int(Values, "probes.liveness.failureThreshold")));
+        Assert.Equal((5, 2), (Yaml.Int(Values, "probes.readiness.periodSeconds"), Yaml.Int(Values, "probes.readiness.failureThreshold")));
+        Assert.Equal((5, 60), (Yaml.Int(Values, "probes.startup.periodSeconds"), Yaml.Int(Values, "probes.startup.failureThreshold")));
+        // /readyz answers from a snapshot in milliseconds; the timeout only needs headroom over a busy node,
+        // and must stay below the period so probes do not overlap.
+        Assert.All(new[] { "liveness", "readiness", "startup" }, p =>
+            Assert.InRange(Yaml.Int(Values, $"probes.{p}.timeoutSeconds"), 1, Yaml.Int(Values, $"probes.{p}.periodSeconds") - 1));
+        Assert.Equal("0", Yaml.Str(Values, "updateStrategy.maxUnavailable"));
+    }
+
+    [Fact]
+    public void Plain_manifests_carry_the_same_probes_ports_grace_period_and_env_as_the_values()
+    {
+        var deployment = Manifests.Single(m => Yaml.Str(m, "kind") == "Deployment");
+        var pod = Yaml.At(deployment, "spec.template.spec");
+        var container = Yaml.At(pod, "containers.0");
+
+        Assert.Equal(Yaml.Int(Values, "terminationGracePeriodSeconds"), Yaml.Int(pod, "terminationGracePeriodSeconds"));
+        Assert.Equal(Yaml.Int(Values, "replicaCount"), Yaml.Int(deployment, "spec.replicas"));
+        Assert.Equal(Yaml.Str(Values, "updateStrategy.maxUnavailable"), Yaml.Str(deployment, "spec.strategy.rollingUpdate.maxUnavailable"));
+        Assert.Equal("false", Yaml.Str(pod, "automountServiceAccountToken"));
+
+        var ports = ((List<object?>)Yaml.At(container, "ports")!).ToDictionary(p => Yaml.Str(p, "name"), p => Yaml.Int(p, "containerPort"));
+        Assert.Equal(Yaml.Int(Values, "ports.http"), ports["http"]);
+        Assert.Equal(Yaml.Int(Values, "ports.management"), ports["management"]);
+
+        foreach (var (probe, key, path) in new[] { ("startupProbe", "startup", "readinessPath"), ("livenessProbe", "liveness", "livenessPath"), ("readinessProbe", "readiness", "readinessPath") })
+        {
+            Assert.Equal(Yaml.Str(Values, $"health.{path}"), Yaml.Str(container, $"{probe}.httpGet.path"));
+            Assert.Equal("management", Yaml.Str(container, $"{probe}.httpGet.port"));
+            foreach (var field in new[] { "periodSeconds", "timeoutSeconds", "failureThreshold" })
+            {
+                Assert.True(Yaml.Int(Values, $"probes.{key}.{field}") == Yaml.Int(container, $"{probe}.{field}"), $"{probe}.{field} differs from values.yaml");
+            }
+        }
+
+        var env = ((List<object?>)Yaml.At(container, "env")!).ToDictionary(e => Yaml.Str(e, "name"), e => e);
+        Assert.Equal(Yaml.Str(Values, "ports.http"), Yaml.Str(env["ASPNETCORE_HTTP_PORTS"], "value"));
+        Assert.Equal(Yaml.Str(Values, "ports.management"), Yaml.Str(env["Management__Port"], "value"));
+        Assert.Equal(Yaml.Str(Values, "health.livenessPath"), Yaml.Str(env["Health__LivenessPath"], "value"));
+        Assert.Equal(Yaml.Str(Values, "health.readinessPath"), Yaml.Str(env["Health__ReadinessPath"], "value"));
+        Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "health.drainDelaySeconds")), TimeSpan.Parse(Yaml.Str(env["Health__DrainDelay"], "value"), CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "health.shutdownTimeoutSeconds")), TimeSpan.Parse(Yaml.Str(env["Health__ShutdownTimeout"], "value"), CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "terminationGracePeriodSeconds")), TimeSpan.Parse(Yaml.Str(env["Health__TerminationGracePeriod"], "value"), CultureInfo.InvariantCulture));
+        Assert.True(Yaml.Has(env["ConnectionStrings__Postgres"], "valueFrom.secretKeyRef.name"), "the PostgreSQL connection string must come from a Secret");
+        Assert.True(Yaml.Has(env["ConnectionStrings__Redis"], "valueFrom.secretKeyRef.name"), "the Redis connection string must come from a Secret");
+
+        Assert.Equal("true", Yaml.Str(pod, "securityContext.runAsNonRoot"));
+        Assert.Equal(Yaml.Str(Values, "podSecurityContext.runAsUser"), Yaml.Str(pod, "securityContext.runAsUser"));
+        Assert.Equal("RuntimeDefault", Yaml.Str(pod, "securityContext.seccompProfile.type"));
+        Assert.Equal("true", Yaml.Str(container, "securityContext.readOnlyRootFilesystem"));
+        Assert.Equal("false", Yaml.Str(container, "securityContext.allowPrivilegeEscalation"));
+        Assert.Equal("ALL", Yaml.Str(container, "securityContext.capabilities.drop.0"));
+        Assert.Equal("/tmp", Yaml.Str(container, "volumeMounts.0.mountPath"));
+    }
+
+    [Fact]
+    public void Plain_manifests_expose_only_the_app_port_and_include_the_budget_and_policy()
+    {
+        var kinds = Manifests.Select(m => Yaml.Str(m, "kind")).Order().ToList();
+        Assert.Equal(["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount"], kinds);
+        var service = Manifests.Single(m => Yaml.Str(m, "kind") == "Service");
+        Assert.Equal("http", Yaml.Str(service, "spec.ports.0.targetPort"));
+        Assert.Single((List<object?>)Yaml.At(service, "spec.ports")!);
+        Assert.Equal("false", Yaml.Str(Manifests.Single(m => Yaml.Str(m, "kind") == "ServiceAccount"), "automountServiceAccountToken"));
+    }
+
+    [Fact]
+    public void Dockerfile_exposes_the_default_ports_and_probes_itself()
+    {
+        var dockerfile = File.ReadAllText(SourceTree.PathOf("Dockerfile"));
+        var assembly = typeof(Program).Assembly.GetName().Name + ".dll";
+        Assert.Contains($"EXPOSE {Yaml.Str(Values, "ports.http")} {Yaml.Str(Values, "ports.management")}", dockerfile);
+        Assert.Contains($"HEALTHCHECK", dockerfile);
+        Assert.Contains($"CMD [\"dotnet\", \"{assembly}\", \"probe\", \"readiness\"]", dockerfile);
+        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}\"]", dockerfile);
+        Assert.Matches(@"(?m)^USER [0-9]+$", dockerfile);
+        Assert.Contains("chiseled", dockerfile);
+    }
+
+    [Fact]
+    public void Compose_starts_the_service_after_healthy_dependencies_and_probes_it_with_the_self_probe()
+    {
+        var compose = Yaml.Load(SourceTree.PathOf("deploy", "compose.yaml"));
+        var services = (Dictionary<string, object?>)Yaml.At(compose, "services")!;
+        Assert.Equal(["app", "postgres", "redis"], services.Keys.Order());
+        Assert.All(services.Values, s => Assert.True(Yaml.Has(s, "healthcheck.test"), "every service needs a healthcheck"));
+
+        var app = services["app"];
+        Assert.Equal("service_healthy", Yaml.Str(app, "depends_on.postgres.condition"));
+        Assert.Equal("service_healthy", Yaml.Str(app, "depends_on.redis.condition"));
+        var assembly = typeof(Program).Assembly.GetName().Name + ".dll";
+        Assert.Equal(["CMD", "dotnet", assembly, "probe", "readiness"], ((List<object?>)Yaml.At(app, "healthcheck.test")!).Cast<string>());
+
+        var env = (Dictionary<string, object?>)Yaml.At(app, "environment")!;
+        Assert.Contains("ConnectionStrings__Postgres", env.Keys);
+        Assert.Contains("ConnectionStrings__Redis", env.Keys);
+        var drain = env.TryGetValue("Health__DrainDelay", out var d) ? TimeSpan.Parse((string)d!, CultureInfo.InvariantCulture) : Service.DrainDelay;
+        var stopGrace = TimeSpan.FromSeconds(int.Parse(Yaml.Str(app, "stop_grace_period").TrimEnd('s'), CultureInfo.InvariantCulture));
+        Assert.True(drain + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");
+    }
+}
