@@ -9,6 +9,7 @@ namespace HealthyApi.Tests.Deploy;
 /// COPY lines (minus what .dockerignore leaves out) into a temp folder, then its RUN lines there. The
 /// result must run: the self-probe, which the image's HEALTHCHECK uses, answers 1 with nothing listening.
 /// </summary>
+[Collection(nameof(CpuHeavy))]
 public sealed partial class DockerfilePublishTests
 {
     [Fact]
