@@ -19,7 +19,7 @@ namespace HealthyApi.Observability;
 /// Each family is written once, with HELP and TYPE lines, even when two meters report an instrument of
 /// the same name. Label values escape <c>\</c>, <c>"</c> and newline; HELP escapes <c>\</c> and newline.
 /// </summary>
-public static class PrometheusTextFormatter
+public static partial class PrometheusTextFormatter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -242,7 +242,7 @@ public static class PrometheusTextFormatter
             return "";
         }
 
-        var withoutAnnotations = System.Text.RegularExpressions.Regex.Replace(unit, @"\{[^}]*\}", "");
+        var withoutAnnotations = UnitAnnotation().Replace(unit, "");
         var parts = withoutAnnotations.Split('/', 2);
         var main = UnitWord(parts[0]);
         var per = parts.Length > 1 ? UnitWord(parts[1], singular: true) : "";
@@ -273,4 +273,7 @@ public static class PrometheusTextFormatter
         "%" => "percent",
         var other => other,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}]*\}")]
+    private static partial System.Text.RegularExpressions.Regex UnitAnnotation();
 }

@@ -15,10 +15,7 @@ public sealed class DeployDefaultsTests
 
     private static readonly Dictionary<string, object?> Values = Yaml.Load(Path.Combine(HelmChartTests.ChartDir, "values.yaml"));
 
-    private static readonly List<Dictionary<string, object?>> Manifests =
-        Yaml.Load(SourceTree.PathOf("deploy", "manifests", "kustomization.yaml")) is var kustomization
-            ? ((List<object?>)kustomization["resources"]!).Cast<string>().SelectMany(r => Yaml.LoadAll(SourceTree.PathOf("deploy", "manifests", r))).ToList()
-            : [];
+    private static readonly List<Dictionary<string, object?>> Manifests = LoadKustomization(SourceTree.PathOf("deploy", "manifests"));
 
     [Fact]
     public void Values_match_the_service_defaults_and_fit_the_grace_period()
@@ -134,5 +131,12 @@ public sealed class DeployDefaultsTests
         var drain = env.TryGetValue("Health__DrainDelay", out var d) ? TimeSpan.Parse((string)d!, CultureInfo.InvariantCulture) : Service.DrainDelay;
         var stopGrace = TimeSpan.FromSeconds(int.Parse(Yaml.Str(app, "stop_grace_period").TrimEnd('s'), CultureInfo.InvariantCulture));
         Assert.True(drain + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");
+    }
+
+    /// <summary>Every document of every resource the kustomization lists, as kubectl apply -k would read them.</summary>
+    private static List<Dictionary<string, object?>> LoadKustomization(string dir)
+    {
+        var resources = (List<object?>)Yaml.At(Yaml.Load(Path.Combine(dir, "kustomization.yaml")), "resources")!;
+        return resources.Cast<string>().SelectMany(r => Yaml.LoadAll(Path.Combine(dir, r))).ToList();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HealthyApi.Tests.Infrastructure;
 
@@ -41,7 +40,7 @@ public sealed partial class DockerfilePublishTests
             else if (line.StartsWith("RUN ", StringComparison.Ordinal))
             {
                 var command = line[4..].Replace(" /app", " " + output, StringComparison.Ordinal);
-                var (exit, log) = await RunAsync("bash", "-c", command, workdir);
+                var (exit, log) = await ServerBinaries.ExecuteAsync("bash", ["-c", command], workdir, timeout: TimeSpan.FromMinutes(5));
                 Assert.True(exit == 0, $"'{command}' exited {exit}:\n{log}");
                 runs++;
             }
@@ -51,7 +50,7 @@ public sealed partial class DockerfilePublishTests
         var dll = Path.Combine(output, typeof(Program).Assembly.GetName().Name + ".dll");
         Assert.True(File.Exists(dll), $"publish did not produce {dll}");
         var settings = new[] { "Management__Port=" + FreePort.Next() };
-        var (probeExit, probeLog) = await RunAsync("env", [.. settings, "dotnet", dll, "probe", "readiness"], output);
+        var (probeExit, probeLog) = await ServerBinaries.ExecuteAsync("env", [.. settings, "dotnet", dll, "probe", "readiness"], output);
         Assert.True(probeExit == 1, $"the published self-probe should exit 1 with nothing listening; exit {probeExit}: {probeLog}");
         Directory.Delete(context, recursive: true);
     }
@@ -77,23 +76,6 @@ public sealed partial class DockerfilePublishTests
             }
         }
     }
-
-    private static async Task<(int, string)> RunAsync(string file, string[] args, string workdir)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workdir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static Task<(int, string)> RunAsync(string file, string arg1, string arg2, string workdir) => RunAsync(file, [arg1, arg2], workdir);
 
     [GeneratedRegex(@"(^|/)(bin|obj|TestResults)(/|$)")]
     private static partial Regex BuildOutput();

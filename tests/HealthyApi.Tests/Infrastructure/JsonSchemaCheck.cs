@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace HealthyApi.Tests.Infrastructure;
 
 /// <summary>
@@ -31,39 +29,26 @@ public static class JsonSchemaCheck
 
     public static async Task<(bool Valid, string Errors)> ValidateAsync(string schema, string values, params string[] overrides)
     {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-c", Script, schema, values }.Concat(overrides))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
+        (int ExitCode, string Output) result;
         try
         {
-            process = Process.Start(start)!;
+            result = await ServerBinaries.ExecuteAsync("python3", new[] { "-c", Script, schema, values }.Concat(overrides));
         }
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException("python3 not found: install it with 'sudo apt-get install -y python3 python3-jsonschema python3-yaml' (./test.sh does this)");
         }
 
-        using (process)
+        if (result.Output.Contains("ModuleNotFoundError", StringComparison.Ordinal))
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            var error = await stderr;
-            if (error.Contains("ModuleNotFoundError", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"python3 lacks jsonschema or yaml: install them with 'sudo apt-get install -y python3-jsonschema python3-yaml' (./test.sh does this). {error}");
-            }
-
-            if (process.ExitCode is not (0 or 1))
-            {
-                throw new InvalidOperationException($"schema check crashed: {error}");
-            }
-
-            return (process.ExitCode == 0, (await stdout).Trim());
+            throw new InvalidOperationException($"python3 lacks jsonschema or yaml: install them with 'sudo apt-get install -y python3-jsonschema python3-yaml' (./test.sh does this). {result.Output}");
         }
+
+        if (result.ExitCode is not (0 or 1))
+        {
+            throw new InvalidOperationException($"schema check crashed: {result.Output}");
+        }
+
+        return (result.ExitCode == 0, result.Output.Trim());
     }
 }

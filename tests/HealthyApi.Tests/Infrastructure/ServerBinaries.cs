@@ -20,10 +20,30 @@ public static class ServerBinaries
 
     public static string TempRoot { get; } = CreateTempRoot();
 
-    /// <summary>Runs a command to completion; as the postgres user when we are root (PostgreSQL refuses to run as root).</summary>
+    /// <summary>Runs a command to completion; as the postgres user when we are root (PostgreSQL refuses to run as root). Throws on a non-zero exit.</summary>
     public static async Task<string> RunAsync(string file, IEnumerable<string> args, bool asPostgres = false, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var (exitCode, output) = await ExecuteAsync(file, args, asPostgres: asPostgres, timeout: timeout);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' exited {exitCode}: {output}");
+        }
+
+        return output;
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and output (stdout, then stderr), whatever the exit code.</summary>
+    public static async Task<(int ExitCode, string Output)> ExecuteAsync(
+        string file, IEnumerable<string> args, string? workingDirectory = null, string? standardInput = null, bool asPostgres = false, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
+        };
         if (asPostgres && Native.IsRoot)
         {
             start.FileName = "runuser";
@@ -45,15 +65,15 @@ public static class ServerBinaries
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        var output = await stdout + await stderr;
-        if (process.ExitCode != 0)
+        if (standardInput is not null)
         {
-            throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' exited {process.ExitCode}: {output}");
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
         }
 
-        return output;
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>A folder the postgres user can traverse, removed when the test run ends.</summary>

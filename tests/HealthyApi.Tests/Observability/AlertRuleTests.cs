@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HealthyApi.Tests.Infrastructure;
 
 namespace HealthyApi.Tests.Observability;
@@ -16,24 +15,9 @@ public sealed class AlertRuleTests
         var test = Path.Combine(dir, "rules.test.yaml");
         await File.WriteAllTextAsync(test, (await File.ReadAllTextAsync(testFile)).Replace("RULES_FILE", rules, StringComparison.Ordinal));
 
-        var (checkExit, checkOutput) = await RunPromtoolAsync("check", "rules", rules);
+        var (checkExit, checkOutput) = await ServerBinaries.ExecuteAsync(ServerBinaries.Promtool, ["check", "rules", rules]);
         Assert.True(checkExit == 0, checkOutput);
-        var (testExit, testOutput) = await RunPromtoolAsync("test", "rules", test);
+        var (testExit, testOutput) = await ServerBinaries.ExecuteAsync(ServerBinaries.Promtool, ["test", "rules", test]);
         Assert.True(testExit == 0, testOutput);
-    }
-
-    private static async Task<(int, string)> RunPromtoolAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(ServerBinaries.Promtool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
