@@ -1,5 +1,7 @@
 using HealthyApi.Configuration;
+#if (postgres)
 using HealthyApi.Data;
+#endif
 using HealthyApi.Features.Notes;
 using HealthyApi.Health;
 using HealthyApi.Health.Checks;
@@ -8,7 +10,9 @@ using HealthyApi.Lifecycle;
 using HealthyApi.Management;
 using HealthyApi.Observability;
 using HealthyApi.Probe;
+#if (redis)
 using HealthyApi.Redis;
+#endif
 
 // `HealthyApi probe liveness|readiness`: the container HEALTHCHECK. Runs before any host is built.
 if (args is ["probe", .. var probeArgs])
@@ -17,23 +21,42 @@ if (args is ["probe", .. var probeArgs])
 }
 
 ConfigurationErrors.ExitWithMessageInsteadOfStackTrace();
+#if (!drainDelayFits)
+#error dotnet new healthy-api --drain-delay must be 0-25 seconds: drain delay + 30 s in-flight timeout + 5 s exit margin must fit the 60 s termination grace period. Set Health__DrainDelay, Health__ShutdownTimeout and Health__TerminationGracePeriod (and the chart's values) together, then delete this line.
+#endif
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddManagementPort();      // app port 8080 + management port 8081
+#if (postgres && redis)
 builder.AddConnectionStrings();   // ConnectionStrings__Postgres / __Redis, validated at start
+#elif (postgres)
+builder.AddConnectionStrings();   // ConnectionStrings__Postgres, validated at start
+#elif (redis)
+builder.AddConnectionStrings();   // ConnectionStrings__Redis, validated at start
+#endif
 builder.AddLifecycle();           // starting → ready ⇄ draining → stopping; SIGTERM drain delay
 builder.AddHealth();              // background readiness evaluation, /healthz, /readyz
+#if (postgres)
 builder.AddData();                // NpgsqlDataSource + EF Core; migrations under an advisory lock
+#endif
+#if (redis)
 builder.AddRedis();               // one shared IConnectionMultiplexer
+#endif
 builder.AddNotes();
 builder.AddObservability();       // /metrics and OTLP export from one OpenTelemetry pipeline
 
 // Readiness checks: one line each; anything tagged "ready" counts (community checks included).
-builder.Services.AddHealthChecks()
-    .AddPostgres()                // SELECT 1, 2 s
-    .AddPostgresWrite()           // INSERT … ON CONFLICT DO NOTHING, 2 s
-    .AddRedis();                  // PING, 1 s
+// `dotnet new healthy-check -n Name` adds a check class, its test, and its line above the marker.
+var checks = builder.Services.AddHealthChecks();
+#if (postgres)
+checks.AddPostgres();             // SELECT 1, 2 s
+checks.AddPostgresWrite();        // INSERT … ON CONFLICT DO NOTHING, 2 s
+#endif
+#if (redis)
+checks.AddRedis();                // PING, 1 s
+#endif
+// healthy-check: new checks go above this line.
 
 builder.Services.AddProblemDetails();
 

@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Options;
+#if (postgres)
 using Npgsql;
+#endif
+#if (redis)
 using StackExchange.Redis;
+#endif
 
 namespace HealthyApi.Configuration;
 
@@ -13,6 +17,7 @@ public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStri
     public ValidateOptionsResult Validate(string? name, ConnectionStringsOptions options)
     {
         var errors = new List<string>();
+#if (postgres)
 
         if (string.IsNullOrWhiteSpace(options.Postgres))
         {
@@ -30,6 +35,8 @@ public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStri
                 errors.Add($"ConnectionStrings__Postgres is not a valid Npgsql connection string: {ex.Message.Split('(')[0].Trim()}");
             }
         }
+#endif
+#if (redis)
 
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
@@ -47,6 +54,7 @@ public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStri
                 errors.Add($"ConnectionStrings__Redis is not a valid StackExchange.Redis connection string: {ex.Message.Split('(')[0].Trim()}");
             }
         }
+#endif
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,6 +1,10 @@
 using System.Net.Sockets;
+#if (postgres)
 using Npgsql;
+#endif
+#if (redis)
 using StackExchange.Redis;
+#endif
 
 namespace HealthyApi.Health;
 
@@ -21,18 +25,27 @@ public static class ErrorText
 
     private static string DescribeCore(Exception exception) => exception switch
     {
+#if (postgres)
         PostgresException pg => DescribePostgres(pg),
+#endif
         SocketException socket => DescribeSocket(socket),
+#if (redis)
         RedisTimeoutException => "redis did not answer in time",
+#endif
         TimeoutException => "timed out",
+#if (redis)
         RedisConnectionException redis => $"no connection to redis ({redis.FailureType})",
+#endif
         EndOfStreamException => "connection closed by the server",
+#if (postgres)
         NpgsqlException { InnerException: { } inner } => DescribeCore(inner),
+#endif
         IOException { InnerException: { } inner } => DescribeCore(inner),
         AggregateException { InnerExceptions.Count: 1 } aggregate => DescribeCore(aggregate.InnerExceptions[0]),
         _ => exception.Message,
     };
 
+#if (postgres)
     private static string DescribePostgres(PostgresException pg) => pg.SqlState switch
     {
         PostgresErrorCodes.ReadOnlySqlTransaction => "database is read-only",
@@ -44,6 +57,7 @@ public static class ErrorText
         PostgresErrorCodes.TooManyConnections => "too many connections",
         _ => $"{pg.MessageText} ({pg.SqlState})",
     };
+#endif
 
     private static string DescribeSocket(SocketException socket) => socket.SocketErrorCode switch
     {

@@ -1,6 +1,10 @@
 using System.Text.RegularExpressions;
+#if (postgres)
 using Npgsql;
+#endif
+#if (redis)
 using StackExchange.Redis;
+#endif
 
 namespace HealthyApi.Health;
 
@@ -19,8 +23,12 @@ public sealed partial class SecretRedactor
         var secrets = new List<string?>
         {
             configuration["Admin:Token"],
+#if (postgres)
             TryNpgsqlPassword(configuration.GetConnectionString("Postgres")),
+#endif
+#if (redis)
             TryRedisPassword(configuration.GetConnectionString("Redis")),
+#endif
         };
 
         // Very short values would mask ordinary words; such passwords are rejected by any sane policy anyway.
@@ -39,6 +47,7 @@ public sealed partial class SecretRedactor
 
     [GeneratedRegex(@"(?<key>password|pwd)\s*=\s*[^;,\s]*", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordAssignment();
+#if (postgres)
 
     private static string? TryNpgsqlPassword(string? connectionString)
     {
@@ -51,6 +60,8 @@ public sealed partial class SecretRedactor
             return null;
         }
     }
+#endif
+#if (redis)
 
     private static string? TryRedisPassword(string? connectionString)
     {
@@ -63,4 +74,5 @@ public sealed partial class SecretRedactor
             return null;
         }
     }
+#endif
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using HealthyApi.Hosting;
+#if (redis)
 using HealthyApi.Redis;
+#endif
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -26,15 +28,21 @@ public sealed class TelemetryHost : IHostedLifecycleService, IDisposable
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Diagnostics",
         "System.Runtime",
+#if (postgres)
         "Npgsql",
+#endif
     ];
 
     private static readonly string[] ActivitySources =
     [
         "Microsoft.AspNetCore",
+#if (postgres)
         "Npgsql",
+#endif
         "System.Net.Http",
+#if (redis)
         RedisTelemetry.SourceName,
+#endif
     ];
 
     private readonly OpenTelemetrySdk _sdk;

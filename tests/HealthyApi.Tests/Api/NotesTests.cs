@@ -11,7 +11,11 @@ public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFi
     private HttpClient App => fixture.Service.App;
 
     [Fact]
+#if (redis)
     public async Task Created_note_can_be_read_back_and_the_second_read_comes_from_redis()
+#else
+    public async Task Created_note_can_be_read_back()
+#endif
     {
         var created = await App.PostAsJsonAsync("/api/notes", new { text = "  buy milk  " });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -20,6 +24,7 @@ public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFi
         Assert.Equal("buy milk", note.GetProperty("text").GetString());
         Assert.Equal($"/api/notes/{id}", created.Headers.Location?.OriginalString);
 
+#if (redis)
         var first = await App.GetAsync($"/api/notes/{id}");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("miss", first.Headers.GetValues("X-Cache").Single());
@@ -27,6 +32,11 @@ public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFi
         var second = await App.GetAsync($"/api/notes/{id}");
         Assert.Equal("hit", second.Headers.GetValues("X-Cache").Single());
         var body = await second.Content.ReadFromJsonAsync<JsonElement>();
+#else
+        var read = await App.GetAsync($"/api/notes/{id}");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var body = await read.Content.ReadFromJsonAsync<JsonElement>();
+#endif
         Assert.Equal(id, body.GetProperty("id").GetInt64());
         Assert.Equal("buy milk", body.GetProperty("text").GetString());
     }

@@ -5,38 +5,76 @@ namespace HealthyApi.Tests.Configuration;
 /// <summary>Bad configuration: the process refuses to start, exits non-zero, and names the setting to fix.</summary>
 public sealed class ConfigurationTests
 {
+#if (postgres)
     [Fact]
     public async Task Missing_postgres_connection_string_stops_the_service_naming_the_setting()
     {
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["ConnectionStrings__Redis"] = "127.0.0.1:1" });
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+#if (redis)
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1",
+#endif
+        });
 
         Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("ConnectionStrings__Postgres is not set", service.Output);
     }
 
+#endif
+#if (redis)
+    [Fact]
+    public async Task Missing_redis_connection_string_stops_the_service_naming_the_setting()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+#if (postgres)
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+#endif
+        });
+
+        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("ConnectionStrings__Redis is not set", service.Output);
+    }
+
+#endif
+#if (postgres || redis)
     [Fact]
     public async Task Malformed_connection_strings_stop_the_service_without_echoing_them()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
+#if (postgres)
             ["ConnectionStrings__Postgres"] = "Hots=db;Password=hunter2-secret",
+#endif
+#if (redis)
             ["ConnectionStrings__Redis"] = "127.0.0.1:1,bogus=1,password=hunter3-secret",
+#endif
         });
 
         Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+#if (postgres)
         Assert.Contains("ConnectionStrings__Postgres is not a valid Npgsql connection string", service.Output);
-        Assert.Contains("ConnectionStrings__Redis is not a valid StackExchange.Redis connection string", service.Output);
         Assert.DoesNotContain("hunter2-secret", service.Output);
+#endif
+#if (redis)
+        Assert.Contains("ConnectionStrings__Redis is not a valid StackExchange.Redis connection string", service.Output);
         Assert.DoesNotContain("hunter3-secret", service.Output);
+#endif
     }
+
+#endif
 
     [Fact]
     public async Task Drain_delay_and_shutdown_timeout_that_overrun_the_grace_period_stop_the_service()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
+#if (postgres)
             ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+#endif
+#if (redis)
             ["ConnectionStrings__Redis"] = "127.0.0.1:1",
+#endif
             ["Health__DrainDelay"] = "00:00:30",
             ["Health__ShutdownTimeout"] = "00:00:30",
         });
@@ -51,8 +89,12 @@ public sealed class ConfigurationTests
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
+#if (postgres)
             ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+#endif
+#if (redis)
             ["ConnectionStrings__Redis"] = "127.0.0.1:1",
+#endif
             ["ASPNETCORE_HTTP_PORTS"] = "18123",
             ["Management__Port"] = "18123",
         });
@@ -66,8 +108,12 @@ public sealed class ConfigurationTests
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
+#if (postgres)
             ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+#endif
+#if (redis)
             ["ConnectionStrings__Redis"] = "127.0.0.1:1",
+#endif
             ["Health__DrainDelay"] = "fifteen seconds",
         });
 

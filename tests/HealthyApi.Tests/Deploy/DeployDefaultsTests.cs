@@ -11,6 +11,17 @@ namespace HealthyApi.Tests.Deploy;
 /// </summary>
 public sealed class DeployDefaultsTests
 {
+    /// <summary>The connection strings the service reads: each dependency it was generated with, and no other.</summary>
+    private static readonly string[] ExpectedConnectionStrings =
+    [
+#if (postgres)
+        "ConnectionStrings__Postgres",
+#endif
+#if (redis)
+        "ConnectionStrings__Redis",
+#endif
+    ];
+
     private static readonly HealthOptions Service = new();
 
     private static readonly Dictionary<string, object?> Values = Yaml.Load(Path.Combine(HelmChartTests.ChartDir, "values.yaml"));
@@ -75,8 +86,13 @@ public sealed class DeployDefaultsTests
         Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "health.drainDelaySeconds")), TimeSpan.Parse(Yaml.Str(env["Health__DrainDelay"], "value"), CultureInfo.InvariantCulture));
         Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "health.shutdownTimeoutSeconds")), TimeSpan.Parse(Yaml.Str(env["Health__ShutdownTimeout"], "value"), CultureInfo.InvariantCulture));
         Assert.Equal(TimeSpan.FromSeconds(Yaml.Int(Values, "terminationGracePeriodSeconds")), TimeSpan.Parse(Yaml.Str(env["Health__TerminationGracePeriod"], "value"), CultureInfo.InvariantCulture));
+#if (postgres)
         Assert.True(Yaml.Has(env["ConnectionStrings__Postgres"], "valueFrom.secretKeyRef.name"), "the PostgreSQL connection string must come from a Secret");
+#endif
+#if (redis)
         Assert.True(Yaml.Has(env["ConnectionStrings__Redis"], "valueFrom.secretKeyRef.name"), "the Redis connection string must come from a Secret");
+#endif
+        Assert.DoesNotContain(env.Keys, key => key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && !ExpectedConnectionStrings.Contains(key));
 
         Assert.Equal("true", Yaml.Str(pod, "securityContext.runAsNonRoot"));
         Assert.Equal(Yaml.Str(Values, "podSecurityContext.runAsUser"), Yaml.Str(pod, "securityContext.runAsUser"));
@@ -116,18 +132,20 @@ public sealed class DeployDefaultsTests
     {
         var compose = Yaml.Load(SourceTree.PathOf("deploy", "compose.yaml"));
         var services = (Dictionary<string, object?>)Yaml.At(compose, "services")!;
-        Assert.Equal(["app", "postgres", "redis"], services.Keys.Order());
+        Assert.Equal(["app", .. ExpectedConnectionStrings.Select(k => k["ConnectionStrings__".Length..].ToLowerInvariant())], services.Keys.Order());
         Assert.All(services.Values, s => Assert.True(Yaml.Has(s, "healthcheck.test"), "every service needs a healthcheck"));
 
         var app = services["app"];
-        Assert.Equal("service_healthy", Yaml.Str(app, "depends_on.postgres.condition"));
-        Assert.Equal("service_healthy", Yaml.Str(app, "depends_on.redis.condition"));
+        foreach (var dependency in services.Keys.Where(k => k != "app"))
+        {
+            Assert.Equal("service_healthy", Yaml.Str(app, $"depends_on.{dependency}.condition"));
+        }
+
         var assembly = typeof(Program).Assembly.GetName().Name + ".dll";
         Assert.Equal(["CMD", "dotnet", assembly, "probe", "readiness"], ((List<object?>)Yaml.At(app, "healthcheck.test")!).Cast<string>());
 
         var env = (Dictionary<string, object?>)Yaml.At(app, "environment")!;
-        Assert.Contains("ConnectionStrings__Postgres", env.Keys);
-        Assert.Contains("ConnectionStrings__Redis", env.Keys);
+        Assert.Equal(ExpectedConnectionStrings, env.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Order());
         var drain = env.TryGetValue("Health__DrainDelay", out var d) ? TimeSpan.Parse((string)d!, CultureInfo.InvariantCulture) : Service.DrainDelay;
         var stopGrace = TimeSpan.FromSeconds(int.Parse(Yaml.Str(app, "stop_grace_period").TrimEnd('s'), CultureInfo.InvariantCulture));
         Assert.True(drain + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");

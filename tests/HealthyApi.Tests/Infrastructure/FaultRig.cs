@@ -12,6 +12,7 @@ public sealed class FaultRig : IAsyncDisposable
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
+#if (postgres && redis)
     private FaultRig(PostgresServer postgres, RedisServer redis, string database, ServiceProcess service)
     {
         Postgres = postgres;
@@ -19,24 +20,56 @@ public sealed class FaultRig : IAsyncDisposable
         Database = database;
         Service = service;
     }
+#elif (postgres)
+    private FaultRig(PostgresServer postgres, string database, ServiceProcess service)
+    {
+        Postgres = postgres;
+        Database = database;
+        Service = service;
+    }
+#elif (redis)
+    private FaultRig(RedisServer redis, ServiceProcess service)
+    {
+        Redis = redis;
+        Service = service;
+    }
+#else
+    private FaultRig(ServiceProcess service) => Service = service;
+#endif
+#if (postgres)
 
     public PostgresServer Postgres { get; }
+#endif
+#if (redis)
 
     public RedisServer Redis { get; }
+#endif
+#if (postgres)
 
     public string Database { get; }
+#endif
 
     public ServiceProcess Service { get; }
 
     public static async Task<FaultRig> StartAsync(IDictionary<string, string?>? settings = null, bool waitForReady = true)
     {
+#if (postgres)
         var postgres = await PostgresServer.StartAsync();
+#endif
+#if (redis)
         var redis = await RedisServer.StartAsync();
+#endif
+#if (postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
+#endif
         var env = new Dictionary<string, string?>
         {
+#if (postgres)
             ["ConnectionStrings__Postgres"] = connectionString,
+#endif
+#if (redis)
             ["ConnectionStrings__Redis"] = redis.ConnectionString,
+#endif
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -44,7 +77,15 @@ public sealed class FaultRig : IAsyncDisposable
         }
 
         var service = ServiceProcess.Start(env);
+#if (postgres && redis)
         var rig = new FaultRig(postgres, redis, new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!, service);
+#elif (postgres)
+        var rig = new FaultRig(postgres, new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!, service);
+#elif (redis)
+        var rig = new FaultRig(redis, service);
+#else
+        var rig = new FaultRig(service);
+#endif
         if (waitForReady)
         {
             await service.WaitForReadyAsync();
@@ -78,16 +119,28 @@ public sealed class FaultRig : IAsyncDisposable
         return elapsed;
     }
 
+#if (postgres || redis)
     public void AssertNoSecrets(string text)
     {
+#if (postgres)
         Assert.DoesNotContain(Postgres.Password, text);
+#endif
+#if (redis)
         Assert.DoesNotContain(Redis.Password, text);
+#endif
     }
+#else
+    public void AssertNoSecrets(string text) => Assert.DoesNotContain("password", text, StringComparison.OrdinalIgnoreCase);
+#endif
 
     public async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();
+#if (redis)
         await Redis.DisposeAsync();
+#endif
+#if (postgres)
         await Postgres.DisposeAsync();
+#endif
     }
 }

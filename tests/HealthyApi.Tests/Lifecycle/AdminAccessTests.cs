@@ -55,12 +55,14 @@ public sealed class AdminAccessTests
 
     private static async Task<WebApplicationFactory<Program>> CreateAsync(string? token, string remote)
     {
-        var servers = await SharedServers.GetAsync();
-        var database = await servers.CreateDatabaseAsync();
+        var settings = await SharedServers.ServiceSettingsAsync();
         return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:Postgres", database);
-            web.UseSetting("ConnectionStrings:Redis", servers.Redis);
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key.Replace("__", ":", StringComparison.Ordinal), value);
+            }
+
             web.UseSetting("Management:Port", ManagementPort.ToString());
             web.UseSetting("Admin:Token", token);
             web.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new CallerFilter(IPAddress.Parse(remote))));

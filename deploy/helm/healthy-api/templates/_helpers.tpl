@@ -69,12 +69,14 @@ Seconds as a .NET TimeSpan ("00:00:15"): a bare "15" would be read as 15 days.
 {{- printf "%02d:%02d:%02d" (div $s 3600) (mod (div $s 60) 60) (mod $s 60) -}}
 {{- end }}
 
+{{- /* #if (postgres || redis) */}}
 {{/*
 The Secret holding the connection strings.
 */}}
 {{- define "healthy-api.connectionSecretName" -}}
 {{- default (printf "%s-connections" (include "healthy-api.fullname" .)) .Values.connectionStrings.secretName }}
 {{- end }}
+{{- /* #endif */}}
 
 {{/*
 True when more than one replica can run, so a PodDisruptionBudget cannot block every drain.

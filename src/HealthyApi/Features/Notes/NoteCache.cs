@@ -7,7 +7,7 @@ namespace HealthyApi.Features.Notes;
 
 /// <summary>
 /// Read-through cache for single notes. The cache is an optimisation, never a dependency of the
-/// answer: when Redis is down or hung, reads fall through to PostgreSQL after a short wait
+/// answer: when Redis is down or hung, reads fall through to the store after a short wait
 /// (StackExchange.Redis 1.x has no timeout on async calls, hence the explicit one).
 /// </summary>
 public sealed class NoteCache

@@ -1,10 +1,16 @@
-using HealthyApi.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace HealthyApi.Features.Notes;
 
+#if (postgres && redis)
 /// <summary>A small real feature that uses both dependencies: notes in PostgreSQL, single reads cached in Redis.</summary>
+#elif (postgres)
+/// <summary>A small real feature on the dependency: notes in PostgreSQL.</summary>
+#elif (redis)
+/// <summary>A small real feature: notes in <see cref="NoteStore"/> (in memory, to be replaced), single reads cached in Redis.</summary>
+#else
+/// <summary>A small feature to replace with your own: notes in <see cref="NoteStore"/> (in memory).</summary>
+#endif
 public static class NoteEndpoints
 {
     public const int DefaultPageSize = 20;
@@ -12,7 +18,14 @@ public static class NoteEndpoints
 
     public static TBuilder AddNotes<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+#if (postgres)
+        builder.Services.AddScoped<NoteStore>();
+#else
+        builder.Services.AddSingleton<NoteStore>();
+#endif
+#if (redis)
         builder.Services.AddSingleton<NoteCache>();
+#endif
         return builder;
     }
 
@@ -26,7 +39,7 @@ public static class NoteEndpoints
     }
 
     private static async Task<Results<Created<NoteResponse>, ValidationProblem>> CreateAsync(
-        CreateNoteRequest request, AppDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        CreateNoteRequest request, NoteStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var text = request.Text?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -39,15 +52,14 @@ public static class NoteEndpoints
             return Invalid("text", $"Text must be at most {Note.MaxTextLength} characters (got {text.Length}).");
         }
 
-        var note = new Note { Text = text, CreatedAt = time.GetUtcNow() };
-        db.Notes.Add(note);
-        await db.SaveChangesAsync(cancellationToken);
+        var note = await store.AddAsync(new Note { Text = text, CreatedAt = time.GetUtcNow() }, cancellationToken);
         var response = NoteResponse.From(note);
         return TypedResults.Created($"/api/notes/{note.Id}", response);
     }
 
+#if (redis)
     private static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(
-        long id, AppDbContext db, NoteCache cache, HttpContext context, CancellationToken cancellationToken)
+        long id, NoteStore store, NoteCache cache, HttpContext context, CancellationToken cancellationToken)
     {
         if (await cache.GetAsync(id) is { } cached)
         {
@@ -55,7 +67,7 @@ public static class NoteEndpoints
             return TypedResults.Ok(cached);
         }
 
-        var note = await db.Notes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        var note = await store.FindAsync(id, cancellationToken);
         if (note is null)
         {
             return TypedResults.NotFound();
@@ -66,21 +78,20 @@ public static class NoteEndpoints
         context.Response.Headers["X-Cache"] = "miss";
         return TypedResults.Ok(response);
     }
+#else
+    private static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(long id, NoteStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, cancellationToken) is { } note ? TypedResults.Ok(NoteResponse.From(note)) : TypedResults.NotFound();
+#endif
 
     private static async Task<Results<Ok<NoteResponse[]>, ValidationProblem>> ListAsync(
-        AppDbContext db, CancellationToken cancellationToken, int limit = DefaultPageSize)
+        NoteStore store, CancellationToken cancellationToken, int limit = DefaultPageSize)
     {
         if (limit is < 1 or > MaxPageSize)
         {
             return Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
         }
 
-        var page = await db.Notes.AsNoTracking()
-            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Take(limit)
-            .Select(n => new NoteResponse(n.Id, n.Text, n.CreatedAt))
-            .ToArrayAsync(cancellationToken);
-        return TypedResults.Ok(page);
+        return TypedResults.Ok(await store.ListNewestAsync(limit, cancellationToken));
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

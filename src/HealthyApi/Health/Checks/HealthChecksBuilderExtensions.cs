@@ -1,7 +1,13 @@
+#if (postgres)
 using HealthyApi.Data;
+#endif
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+#if (postgres)
 using Npgsql;
+#endif
+#if (redis)
 using StackExchange.Redis;
+#endif
 
 namespace HealthyApi.Health.Checks;
 
@@ -12,6 +18,7 @@ namespace HealthyApi.Health.Checks;
 /// </summary>
 public static class HealthChecksBuilderExtensions
 {
+#if (postgres)
     /// <summary><c>SELECT 1</c>: can we get a connection and a round trip?</summary>
     public static IHealthChecksBuilder AddPostgres(this IHealthChecksBuilder builder, string name = "postgres",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
@@ -30,12 +37,15 @@ public static class HealthChecksBuilderExtensions
             sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>(), HealthProbeTable.WriteCheckSql),
             failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(2)));
 
+#endif
+#if (redis)
     public static IHealthChecksBuilder AddRedis(this IHealthChecksBuilder builder, string name = "redis",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
         builder.Add(new HealthCheckRegistration(name,
             sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
             failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(1)));
 
+#endif
     public static IHealthChecksBuilder AddDiskSpace(this IHealthChecksBuilder builder, DiskSpaceSettings settings, string name = "disk_space",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
         builder.Add(new HealthCheckRegistration(name, _ => new DiskSpaceHealthCheck(settings),
