@@ -22,7 +22,7 @@ if (args is ["probe", .. var probeArgs])
 
 ConfigurationErrors.ExitWithMessageInsteadOfStackTrace();
 #if (!drainDelayFits)
-#error dotnet new healthy-api --drain-delay must be 0-25 seconds: drain delay + 30 s in-flight timeout + 5 s exit margin must fit the 60 s termination grace period. Set Health__DrainDelay, Health__ShutdownTimeout and Health__TerminationGracePeriod (and the chart's values) together, then delete this line.
+#error The template option --drain-delay must be 0-25 seconds: drain delay + 30 s in-flight timeout + 5 s exit margin must fit the 60 s termination grace period. Set Health__DrainDelay, Health__ShutdownTimeout and Health__TerminationGracePeriod (and the chart's values) together, then delete this line.
 #endif
 
 var builder = WebApplication.CreateBuilder(args);

@@ -19,7 +19,7 @@ public static class ConfigurationErrors
                 OptionsValidationException invalid => invalid.Failures,
                 // The binder names the key: "Failed to convert configuration value at 'Health:DrainDelay' to type 'System.TimeSpan'".
                 InvalidOperationException { Message: var m } when m.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
-                    [m + " (TimeSpan values are written 00:00:15)"],
+                    [m + " (TimeSpan values are written 00:00:45)"],
                 _ => null,
             };
             if (failures is null)

@@ -47,7 +47,7 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
                 $"+ {Seconds(ExitMargin)} to flush telemetry and exit = {Seconds(needed)}, which does not fit in " +
                 $"Health__TerminationGracePeriod ({Seconds(options.TerminationGracePeriod)}): Kubernetes would SIGKILL the pod mid-shutdown. " +
                 "Lower Health__DrainDelay or Health__ShutdownTimeout, or raise terminationGracePeriodSeconds in the deployment " +
-                "and Health__TerminationGracePeriod to match. (TimeSpan values are written 00:00:15; a bare 15 means 15 days.)");
+                "and Health__TerminationGracePeriod to match. (TimeSpan values are written 00:00:45; a bare 45 means 45 days.)");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -62,7 +62,7 @@ Create the name of the service account to use
 {{- end }}
 
 {{/*
-Seconds as a .NET TimeSpan ("00:00:15"): a bare "15" would be read as 15 days.
+Seconds as a .NET TimeSpan ("00:00:45"): a bare "45" would be read as 45 days.
 */}}
 {{- define "healthy-api.timespan" -}}
 {{- $s := int . -}}
