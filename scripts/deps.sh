@@ -1,7 +1,17 @@
 # shellcheck shell=bash
 # Sourced by run.sh and test.sh: finds (or installs) the servers the service and its tests need.
+#if (postgres && redis)
 # Debian packages: postgresql (initdb, pg_ctl, postgres, psql), redis-server; prometheus (promtool
 # and the server) for the metrics tests.
+#elif (postgres)
+# Debian packages: postgresql (initdb, pg_ctl, postgres, psql); prometheus (promtool and the server)
+# for the metrics tests.
+#elif (redis)
+# Debian packages: redis-server; prometheus (promtool and the server) for the metrics tests.
+#else
+# Debian packages: prometheus (promtool and the server) for the metrics tests.
+#endif
+#if (postgres)
 
 # Debian keeps the PostgreSQL server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
 pg_bin_dir() {
@@ -13,11 +23,16 @@ pg_bin_dir() {
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
+#endif
 
 missing_packages() {
   local missing=()
+#if (postgres)
   [ -n "$(pg_bin_dir)" ] && command -v psql >/dev/null 2>&1 || missing+=(postgresql)
+#endif
+#if (redis)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+#endif
   local extra
   for extra in "$@"; do
     case "$extra" in
@@ -39,14 +54,25 @@ ensure_packages() {
     apt-get update -qq
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
-    # The postgresql package starts a system cluster on 5432; we run our own throwaway servers instead.
+    # Packaged servers start system instances; the tests run their own throwaway servers instead.
+#if (postgres)
     if command -v service >/dev/null 2>&1; then service postgresql stop >/dev/null 2>&1 || true; fi
+#endif
+#if (redis)
     if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+#endif
     if command -v service >/dev/null 2>&1; then service prometheus stop >/dev/null 2>&1 || true; fi
   else
     echo "error: missing: $missing" >&2
     echo "  install them with: sudo apt-get install -y $missing" >&2
-    echo "  (or point the tests at running servers with TEST_POSTGRES / TEST_REDIS connection strings)" >&2
+    local hint=""
+#if (postgres)
+    hint="TEST_POSTGRES"
+#endif
+#if (redis)
+    hint="${hint:+$hint / }TEST_REDIS"
+#endif
+    [ -z "$hint" ] || echo "  (or point the tests at running servers with $hint connection strings)" >&2
     return 1
   fi
 }
@@ -60,8 +86,10 @@ free_port() {
   done
   echo "error: no free port found" >&2; return 1
 }
+#if (postgres)
 
 # as_postgres CMD...: PostgreSQL refuses to run as root; drop to the postgres user when we are root.
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+#endif

@@ -6,9 +6,13 @@ internal static class DotNet
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        ExecuteAsync("dotnet", workingDirectory, timeout, args);
+
+    /// <summary>Runs a command to completion; returns its exit code and output (stdout, then stderr).</summary>
+    public static async Task<(int ExitCode, string Output)> ExecuteAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(file)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -37,7 +41,7 @@ internal static class DotNet
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', args)}' did not finish within {timeout}.\n{await stdout}{await stderr}");
+            throw new TimeoutException($"'{file} {string.Join(' ', args)}' did not finish within {timeout}.\n{await stdout}{await stderr}");
         }
 
         return (process.ExitCode, await stdout + await stderr);

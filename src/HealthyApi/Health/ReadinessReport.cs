@@ -35,7 +35,11 @@ public sealed record ReadinessReport(string Status, bool Ok, DateTimeOffset Time
             LifecyclePhase.Starting when snapshot is null => ("starting", "first readiness evaluation has not completed"),
             LifecyclePhase.Starting => ("starting", failing.Length > 0
                 ? $"start-up in progress; failing: {string.Join(", ", failing)}"
+#if (postgres)
                 : "start-up in progress (migrations)"),
+#else
+                : "start-up in progress (start-up tasks)"),
+#endif
             _ when snapshot is null => ("not_ready", "no readiness evaluation has completed"),
             _ when stale => ("not_ready", $"readiness checks are stale (last evaluated {age.TotalSeconds:0.0} s ago)"),
             _ when failing.Length > 0 => ("not_ready", $"failing: {string.Join(", ", failing)}"),
