@@ -6,8 +6,8 @@ namespace HealthyApi.Health;
 
 /// <summary>
 /// Runs every check tagged <c>ready</c> once, concurrently, each under its own timeout.
-/// Unlike <c>HealthCheckService</c>, a check that ignores its cancellation token (StackExchange.Redis
-/// does) is abandoned at its timeout rather than awaited, and is not started again while the abandoned
+/// Unlike <c>HealthCheckService</c>, a check that ignores its cancellation token (some client
+/// libraries' async calls do) is abandoned at its timeout rather than awaited, and is not started again while the abandoned
 /// attempt is still hanging, so a frozen dependency gets at most one outstanding probe per check.
 /// </summary>
 public sealed class ReadinessEvaluator
@@ -108,9 +108,9 @@ public sealed class ReadinessEvaluator
     }
 
     /// <summary>
-    /// Cancellation callbacks run on the thread that cancels, and some block: Npgsql sends its cancel
-    /// request synchronously, which against a frozen server waits for seconds. On the thread pool that
-    /// starves /healthz (measured: 600 ms liveness answers during a PostgreSQL hang), so cancel on a
+    /// Cancellation callbacks run on the thread that cancels, and some block: a database client may send
+    /// its cancel request synchronously, which against a frozen server waits for seconds. On the thread pool
+    /// that starves /healthz (measured: 600 ms liveness answers during a database hang), so cancel on a
     /// thread of its own. This happens only when a check times out.
     /// </summary>
     private static void CancelOffThreadPool(CancellationTokenSource source) =>

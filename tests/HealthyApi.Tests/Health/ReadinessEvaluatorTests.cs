@@ -51,7 +51,7 @@ public sealed class ReadinessEvaluatorTests
         {
             Interlocked.Increment(ref calls);
             started.Release();
-            return hang.Task; // ignores its token, like StackExchange.Redis
+            return hang.Task; // ignores its token, like some clients' async calls
         });
         var evaluator = CreateEvaluator(("redis", hungCheck, TimeSpan.FromSeconds(1)), ("fast", new DelegateCheck(_ => Task.FromResult(HealthCheckResult.Healthy())), null));
 
