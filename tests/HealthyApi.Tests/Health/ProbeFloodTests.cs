@@ -46,8 +46,11 @@ public sealed class ProbeFloodTests(ITestOutputHelper output)
         // Two checks, each at most one query per evaluation, one evaluation per period (±10 %).
         var budget = (long)Math.Ceiling(elapsed / (Period * 0.9)) * 2 + 4;
         output.WriteLine($"1000 probes during the hang: p50 {p50.TotalMilliseconds:0.0} ms, p99 {p99.TotalMilliseconds:0.0} ms, max {latencies[^1].TotalMilliseconds:0.0} ms; health queries reaching PostgreSQL in {elapsed.TotalSeconds:0.0} s: {queries} (budget {budget})");
-        Assert.True(p99 < TimeSpan.FromMilliseconds(500), $"p99 {p99.TotalMilliseconds:0} ms");
-        Assert.True(latencies[^1] < TimeSpan.FromSeconds(1), $"slowest probe {latencies[^1].TotalMilliseconds:0} ms");
+        // Not a speed goal (bench/ measures those): a probe that waited on the frozen database would not
+        // answer before the check's 2 s timeout, so every answer must come well before it. A thousand
+        // concurrent connections on a loaded 2-core machine queue for a few hundred milliseconds.
+        Assert.True(p50 < TimeSpan.FromMilliseconds(500), $"p50 {p50.TotalMilliseconds:0} ms");
+        Assert.True(latencies[^1] < TimeSpan.FromSeconds(1.5), $"slowest probe {latencies[^1].TotalMilliseconds:0} ms, check timeout 2000 ms");
         Assert.True(queries <= budget, $"{queries} health queries reached PostgreSQL for 1000 probes (budget {budget})");
     }
 }
