@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace HealthyApi.TemplateTests;
 
@@ -7,7 +8,7 @@ namespace HealthyApi.TemplateTests;
 /// the package, it builds without a warning, passes its own ./test.sh, and names no dependency it left out.
 /// </summary>
 [Collection(TemplateCollection.Name)]
-public sealed partial class OptionMatrixTests(TemplatePackage package)
+public sealed partial class OptionMatrixTests(TemplatePackage package, ITestOutputHelper log)
 {
     public static TheoryData<string, string[]> Variants => new()
     {
@@ -41,6 +42,7 @@ public sealed partial class OptionMatrixTests(TemplatePackage package)
 
         var (exitCode, output) = await DotNet.ExecuteAsync("bash", project, TimeSpan.FromMinutes(15), "test.sh");
         var summary = output.Split('\n').LastOrDefault(l => l.Contains(" passed, ", StringComparison.Ordinal)) ?? "(no summary)";
+        log.WriteLine($"{folder} ({string.Join(' ', options)}): ./test.sh: {summary.Trim()}");
         Assert.True(exitCode == 0, $"{folder}: ./test.sh exited {exitCode}, {summary}\n{Tail(output)}");
         Assert.Matches(@"^[1-9][0-9]* passed, 0 failed", summary.Trim());
         var warnings = output.Split('\n').Where(l => WarningLine().IsMatch(l)).Distinct().ToList();
