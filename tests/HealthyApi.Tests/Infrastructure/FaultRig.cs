@@ -88,7 +88,15 @@ public sealed class FaultRig : IAsyncDisposable
 #endif
         if (waitForReady)
         {
-            await service.WaitForReadyAsync();
+            try
+            {
+                await service.WaitForReadyAsync();
+            }
+            catch
+            {
+                await rig.DisposeAsync(); // the test never gets the rig: stop its servers and service here
+                throw;
+            }
         }
 
         return rig;

@@ -51,7 +51,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var service = Start(env);
-        await service.WaitForReadyAsync();
+        try
+        {
+            await service.WaitForReadyAsync();
+        }
+        catch
+        {
+            await service.DisposeAsync(); // the caller never gets it: do not leave the process running
+            throw;
+        }
+
         return service;
     }
 
