@@ -27,7 +27,8 @@ public sealed partial class OptionMatrixTests(TemplatePackage package, ITestOutp
         var postgres = !options.Contains("--postgres");
         var redis = !options.Contains("--redis");
 
-        AssertOnlyChosenDependencies(project, postgres, redis);
+        var files = Directory.EnumerateFiles(project, "*", SearchOption.AllDirectories).ToDictionary(p => Path.GetRelativePath(project, p), File.ReadAllText);
+        AssertOnlyChosenDependencies(project, files, postgres, redis);
         Assert.Empty(TemplateInstantiationTests.LeftoverTemplateNames(project));
         foreach (var script in new[] { "run.sh", "test.sh", "scripts/deps.sh" })
         {
@@ -37,7 +38,7 @@ public sealed partial class OptionMatrixTests(TemplatePackage package, ITestOutp
 
         if (folder == "ports")
         {
-            AssertPortAndDelay(project, port: "9191", delaySeconds: 20);
+            AssertPortAndDelay(files, port: "9191", delaySeconds: 20);
         }
 
         var (exitCode, output) = await DotNet.ExecuteAsync("bash", project, TimeSpan.FromMinutes(15), "test.sh");
@@ -50,9 +51,8 @@ public sealed partial class OptionMatrixTests(TemplatePackage package, ITestOutp
     }
 
     /// <summary>A dependency that was left out leaves no package, code, configuration or deploy wiring behind.</summary>
-    private static void AssertOnlyChosenDependencies(string project, bool postgres, bool redis)
+    private static void AssertOnlyChosenDependencies(string project, Dictionary<string, string> files, bool postgres, bool redis)
     {
-        var files = Directory.EnumerateFiles(project, "*", SearchOption.AllDirectories).ToDictionary(p => Path.GetRelativePath(project, p), File.ReadAllText);
         void Check(bool included, string what, params string[] markers)
         {
             foreach (var marker in markers)
@@ -76,11 +76,10 @@ public sealed partial class OptionMatrixTests(TemplatePackage package, ITestOutp
         Assert.DoesNotContain(files, f => f.Value.Contains("#if (", StringComparison.Ordinal) || f.Value.Contains("<!--#", StringComparison.Ordinal));
     }
 
-    private static void AssertPortAndDelay(string project, string port, int delaySeconds)
+    private static void AssertPortAndDelay(Dictionary<string, string> files, string port, int delaySeconds)
     {
-        var files = Directory.EnumerateFiles(project, "*", SearchOption.AllDirectories).Select(p => (Path: p, Text: File.ReadAllText(p))).ToList();
-        Assert.DoesNotContain(files, f => f.Text.Contains("8081", StringComparison.Ordinal));
-        string Read(params string[] parts) => File.ReadAllText(Path.Combine([project, .. parts]));
+        Assert.DoesNotContain(files, f => f.Value.Contains("8081", StringComparison.Ordinal));
+        string Read(params string[] parts) => files[Path.Combine(parts)];
         Assert.Contains($"\"Port\": {port}", Read("src", TemplatePackage.Name, "appsettings.json"));
         Assert.Contains($"\"DrainDelay\": \"00:00:{delaySeconds:00}\"", Read("src", TemplatePackage.Name, "appsettings.json"));
         Assert.Contains($"EXPOSE 8080 {port}", Read("Dockerfile"));

@@ -67,14 +67,8 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Drain_delay_and_shutdown_timeout_that_overrun_the_grace_period_stop_the_service()
     {
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        await using var service = StartWithUnreachableDependencies(new Dictionary<string, string?>
         {
-#if (postgres)
-            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
-#endif
-#if (redis)
-            ["ConnectionStrings__Redis"] = "127.0.0.1:1",
-#endif
             ["Health__DrainDelay"] = "00:00:30",
             ["Health__ShutdownTimeout"] = "00:00:30",
         });
@@ -87,14 +81,8 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Management_port_equal_to_the_app_port_is_refused()
     {
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        await using var service = StartWithUnreachableDependencies(new Dictionary<string, string?>
         {
-#if (postgres)
-            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
-#endif
-#if (redis)
-            ["ConnectionStrings__Redis"] = "127.0.0.1:1",
-#endif
             ["ASPNETCORE_HTTP_PORTS"] = "18123",
             ["Management__Port"] = "18123",
         });
@@ -106,19 +94,25 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Unparseable_timespan_is_refused_naming_the_setting()
     {
-        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        await using var service = StartWithUnreachableDependencies(new Dictionary<string, string?>
         {
-#if (postgres)
-            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
-#endif
-#if (redis)
-            ["ConnectionStrings__Redis"] = "127.0.0.1:1",
-#endif
             ["Health__DrainDelay"] = "fifteen seconds",
         });
 
         Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Health:DrainDelay", service.Output);
         Assert.DoesNotContain("Unhandled exception", service.Output);
+    }
+
+    /// <summary>Starts the service with well-formed connection strings that lead nowhere, plus <paramref name="settings"/>.</summary>
+    private static ServiceProcess StartWithUnreachableDependencies(Dictionary<string, string?> settings)
+    {
+#if (postgres)
+        settings["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1";
+#endif
+#if (redis)
+        settings["ConnectionStrings__Redis"] = "127.0.0.1:1";
+#endif
+        return ServiceProcess.Start(settings);
     }
 }

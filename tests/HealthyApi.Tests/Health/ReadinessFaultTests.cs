@@ -44,8 +44,7 @@ public sealed class ReadinessFaultTests
         await rig.LivenessLatencyAsync();
 
         await rig.Postgres.StartAgainAsync();
-        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after PostgreSQL restarts");
-        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s, budget {RecoveryBudget.TotalSeconds:0.0} s");
+        await AssertRecoversAsync(rig, "readiness to recover after PostgreSQL restarts");
         rig.AssertNoSecrets(rig.Service.Output);
     }
 
@@ -103,8 +102,7 @@ public sealed class ReadinessFaultTests
         AssertAnsweredWithoutWaiting("/readyz", readinessLatencies, checkTimeout: TimeSpan.FromSeconds(2));
 
         rig.Postgres.Thaw();
-        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after PostgreSQL resumes");
-        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+        await AssertRecoversAsync(rig, "readiness to recover after PostgreSQL resumes");
     }
 
     [Fact]
@@ -125,8 +123,7 @@ public sealed class ReadinessFaultTests
         await rig.LivenessLatencyAsync();
 
         await rig.Postgres.SetReadOnlyAsync(false);
-        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover when writes are allowed again");
-        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+        await AssertRecoversAsync(rig, "readiness to recover when writes are allowed again");
     }
 #endif
 
@@ -149,8 +146,7 @@ public sealed class ReadinessFaultTests
         await rig.LivenessLatencyAsync();
 
         await rig.Redis.StartAgainAsync();
-        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after Redis restarts");
-        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+        await AssertRecoversAsync(rig, "readiness to recover after Redis restarts");
         rig.AssertNoSecrets(rig.Service.Output);
     }
 
@@ -179,8 +175,7 @@ public sealed class ReadinessFaultTests
         AssertAnsweredWithoutWaiting("/healthz", liveness, checkTimeout: TimeSpan.FromSeconds(1));
 
         rig.Redis.Thaw();
-        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, "readiness to recover after Redis resumes");
-        Assert.True(recovered.Elapsed <= RecoveryBudget, $"recovery took {recovered.Elapsed.TotalSeconds:0.0} s");
+        await AssertRecoversAsync(rig, "readiness to recover after Redis resumes");
     }
 
     [Fact]
@@ -260,6 +255,13 @@ public sealed class ReadinessFaultTests
 #if (postgres)
         Assert.DoesNotContain(postgres.Password, service.Output);
 #endif
+    }
+
+    /// <summary>Readiness is 200 again within <see cref="RecoveryBudget"/> of the fault's end.</summary>
+    private static async Task AssertRecoversAsync(FaultRig rig, string what)
+    {
+        var recovered = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.OK, Period * 10, what);
+        Assert.True(recovered.Elapsed <= RecoveryBudget, $"{what}: recovery took {recovered.Elapsed.TotalSeconds:0.0} s, budget {RecoveryBudget.TotalSeconds:0.0} s");
     }
 
     /// <summary>
