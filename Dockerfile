@@ -18,7 +18,7 @@ USER 1654
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Management__Port=8081
 EXPOSE 8080 8081
-# No curl in a chiseled image: the service probes itself (see DESIGN.md, "Self-probe").
+# No curl in a chiseled image: the service probes itself (README, "Self-probe").
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["dotnet", "HealthyApi.dll", "probe", "readiness"]
 ENTRYPOINT ["dotnet", "HealthyApi.dll"]

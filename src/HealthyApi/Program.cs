@@ -19,61 +19,68 @@ if (args is ["probe", .. var probeArgs])
 {
     return await SelfProbe.RunAsync(probeArgs);
 }
-
-ConfigurationErrors.ExitWithMessageInsteadOfStackTrace();
 #if (!drainDelayFits)
 #error The template option --drain-delay must be 0-25 seconds: drain delay + 30 s in-flight timeout + 5 s exit margin must fit the 60 s termination grace period. Set Health__DrainDelay, Health__ShutdownTimeout and Health__TerminationGracePeriod (and the chart's values) together, then delete this line.
 #endif
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddManagementPort();      // app port 8080 + management port 8081
-#if (postgres && redis)
-builder.AddConnectionStrings();   // ConnectionStrings__Postgres / __Redis, validated at start
-#elif (postgres)
-builder.AddConnectionStrings();   // ConnectionStrings__Postgres, validated at start
-#elif (redis)
-builder.AddConnectionStrings();   // ConnectionStrings__Redis, validated at start
+builder.Logging.AddFilter(StartupErrors.HostLogCategory, LogLevel.None); // start-up failures are reported below
+try
+{
+    builder.AddManagementPort();      // app port 8080 + management port 8081
+#if (postgres || redis)
+    builder.AddConnectionStrings();   // ConnectionStrings__<Dependency>, validated at start
 #endif
-builder.AddLifecycle();           // starting → ready ⇄ draining → stopping; SIGTERM drain delay
-builder.AddHealth();              // background readiness evaluation, /healthz, /readyz
+    builder.AddLifecycle();           // starting → ready ⇄ draining → stopping; SIGTERM drain delay
+    builder.AddHealth();              // background readiness evaluation, /healthz, /readyz
 #if (postgres)
-builder.AddData();                // NpgsqlDataSource + EF Core; migrations under an advisory lock
+    builder.AddData();                // NpgsqlDataSource + EF Core; migrations under an advisory lock
 #endif
 #if (redis)
-builder.AddRedis();               // one shared IConnectionMultiplexer
+    builder.AddRedis();               // one shared IConnectionMultiplexer
 #endif
-builder.AddNotes();
-builder.AddObservability();       // /metrics and OTLP export from one OpenTelemetry pipeline
+    builder.AddNotes();
+    builder.AddObservability();       // /metrics and OTLP export from one OpenTelemetry pipeline
 
-// Readiness checks: one line each; anything tagged "ready" counts (community checks included).
-// `dotnet new healthy-check -n Name` adds a check class, its test, and its line above the marker.
-var checks = builder.Services.AddHealthChecks();
+    // Readiness checks: one line each; anything tagged "ready" counts (community checks included).
+    // `dotnet new healthy-check -n Name` adds a check class, its test, and its line above the marker.
+    var checks = builder.Services.AddHealthChecks();
 #if (postgres)
-checks.AddPostgres();             // SELECT 1, 2 s
-checks.AddPostgresWrite();        // INSERT … ON CONFLICT DO NOTHING, 2 s
+    checks.AddPostgres();             // SELECT 1, 2 s
+    checks.AddPostgresWrite();        // INSERT … ON CONFLICT DO NOTHING, 2 s
 #endif
 #if (redis)
-checks.AddRedis();                // PING, 1 s
+    checks.AddRedis();                // PING, 1 s
 #endif
-// healthy-check: new checks go above this line.
+    // healthy-check: new checks go above this line.
 
-builder.Services.AddProblemDetails();
+    builder.Services.AddProblemDetails();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseRequestTracing();          // route and status code on the request spans
-app.UseManagementPort();          // management paths only on the management port, the API only on the app port
-app.UseLifecycle();               // Connection: close while draining
+    app.UseRequestTracing();          // route and status code on the request spans
+    app.UseManagementPort();          // management paths only on the management port, the API only on the app port
+    app.UseLifecycle();               // Connection: close while draining
 
-app.MapHealthEndpoints();         // GET /healthz, /readyz, /readyz/{check}
-app.MapAdminEndpoints();          // POST /admin/drain, /admin/resume
-app.MapMetrics();                 // GET /metrics (Prometheus text 0.0.4)
-app.MapServiceInfo();             // GET /
-app.MapNotes();                   // /api/notes
+    app.MapHealthEndpoints();         // GET /healthz, /readyz, /readyz/{check}
+    app.MapAdminEndpoints();          // POST /admin/drain, /admin/resume
+    app.MapMetrics();                 // GET /metrics (Prometheus text 0.0.4)
+    app.MapServiceInfo();             // GET /
+    app.MapNotes();                   // /api/notes
 
-await app.RunAsync();
-return 0;
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupErrors.Describe(ex, builder.Configuration) is { } problems)
+{
+    // A setting the user must fix (invalid value, busy port): one line each, exit 1, no stack trace.
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"Refusing to start: {problem}");
+    }
+
+    return 1;
+}
 
 /// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
 public partial class Program;

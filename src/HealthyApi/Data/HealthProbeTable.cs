@@ -6,8 +6,6 @@ namespace HealthyApi.Data;
 /// </summary>
 public static class HealthProbeTable
 {
-    public const string Name = "health_probe";
-
     public const string CreateSql = """
         CREATE TABLE IF NOT EXISTS health_probe (
             id         integer PRIMARY KEY,

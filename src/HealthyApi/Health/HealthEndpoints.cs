@@ -1,5 +1,3 @@
-using HealthyApi.Lifecycle;
-using HealthyApi.Management;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Health;
@@ -7,8 +5,8 @@ namespace HealthyApi.Health;
 public static class HealthEndpoints
 {
     /// <summary>
-    /// Maps liveness, readiness and per-check readiness. They are served on the management port only;
-    /// <see cref="ManagementPortGate"/> answers 404 for them on the app port.
+    /// Maps liveness, readiness and per-check readiness. Which listener serves them is the management
+    /// port's business, not theirs.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {

@@ -1,4 +1,6 @@
+using HealthyApi.Errors;
 using HealthyApi.Health.Checks;
+using HealthyApi.Lifecycle;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -15,10 +17,12 @@ public static class HealthExtensions
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SecretRedactor>();
+        builder.Services.TryAddSingleton<SecretRedactor>();
+        builder.Services.AddSingleton<HealthMetrics>();
         builder.Services.AddSingleton<ReadinessEvaluator>();
         builder.Services.AddSingleton<ReadinessMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadinessMonitor>());
+        builder.Services.AddSingleton<IStartupCondition, ReadinessStartupCondition>();
         builder.Services.AddSingleton<ReadinessResponder>();
 
         var checks = builder.Services.AddHealthChecks();

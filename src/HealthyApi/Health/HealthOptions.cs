@@ -1,6 +1,6 @@
 namespace HealthyApi.Health;
 
-/// <summary>The <c>Health</c> section: probe paths, readiness cadence and the shutdown budget.</summary>
+/// <summary>The <c>Health</c> section: probe paths and readiness cadence (the shutdown budget in the same section is <c>ShutdownOptions</c>).</summary>
 public sealed class HealthOptions
 {
     public const string Section = "Health";
@@ -14,15 +14,6 @@ public sealed class HealthOptions
 
     /// <summary>Timeout for a check registered without one (community checks often are).</summary>
     public TimeSpan DefaultCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>After SIGTERM: how long readiness says <c>draining</c> while the API keeps serving.</summary>
-    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>After the drain delay: how long in-flight requests get to finish.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The pod's <c>terminationGracePeriodSeconds</c>; delay + timeout must fit inside it.</summary>
-    public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Per-check settings by check name, e.g. <c>Health__Checks__redis__Critical=false</c>.</summary>
     public Dictionary<string, CheckSettings> Checks { get; set; } = new(StringComparer.OrdinalIgnoreCase);

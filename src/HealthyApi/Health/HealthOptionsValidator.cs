@@ -2,12 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Health;
 
-/// <summary>Rules that span several <c>Health</c> settings, with messages that say what to change.</summary>
+/// <summary>Rules that span several readiness settings, with messages that say what to change.</summary>
 public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
 {
-    /// <summary>Time left after the in-flight grace for flushing telemetry and exiting before SIGKILL.</summary>
-    public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
-
     public ValidateOptionsResult Validate(string? name, HealthOptions options)
     {
         var errors = new List<string>();
@@ -29,27 +26,6 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
             errors.Add($"Health__DefaultCheckTimeout is {options.DefaultCheckTimeout}: it must be positive and shorter than 3 × Health__ReadinessPeriod ({options.StaleAfter}), or every slow check would read as stale.");
         }
 
-        if (options.DrainDelay < TimeSpan.Zero)
-        {
-            errors.Add($"Health__DrainDelay is {options.DrainDelay}: it cannot be negative.");
-        }
-
-        if (options.ShutdownTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"Health__ShutdownTimeout is {options.ShutdownTimeout}: it must be positive (in-flight requests need time to finish).");
-        }
-
-        var needed = options.DrainDelay + options.ShutdownTimeout + ExitMargin;
-        if (needed > options.TerminationGracePeriod)
-        {
-            errors.Add(
-                $"Health__DrainDelay ({Seconds(options.DrainDelay)}) + Health__ShutdownTimeout ({Seconds(options.ShutdownTimeout)}) " +
-                $"+ {Seconds(ExitMargin)} to flush telemetry and exit = {Seconds(needed)}, which does not fit in " +
-                $"Health__TerminationGracePeriod ({Seconds(options.TerminationGracePeriod)}): Kubernetes would SIGKILL the pod mid-shutdown. " +
-                "Lower Health__DrainDelay or Health__ShutdownTimeout, or raise terminationGracePeriodSeconds in the deployment " +
-                "and Health__TerminationGracePeriod to match. (TimeSpan values are written 00:00:45; a bare 45 means 45 days.)");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -60,6 +36,4 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
             errors.Add($"{setting} is '{path}': it must be an absolute path such as /healthz.");
         }
     }
-
-    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds:0.###} s";
 }

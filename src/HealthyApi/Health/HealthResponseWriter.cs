@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace HealthyApi.Health;
 
-/// <summary>Writes the liveness and readiness bodies exactly as DESIGN.md shows them (snake_case, unix seconds).</summary>
+/// <summary>Writes the liveness and readiness bodies exactly as README.md ("Endpoints") shows them (snake_case, unix seconds).</summary>
 public static class HealthResponseWriter
 {
     public static async Task WriteLivenessAsync(HttpContext context, DateTimeOffset now)

@@ -11,6 +11,7 @@ namespace HealthyApi.Health;
 public sealed class ReadinessMonitor : BackgroundService
 {
     private readonly ReadinessEvaluator _evaluator;
+    private readonly HealthMetrics _metrics;
     private readonly IOptionsMonitor<HealthOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ReadinessMonitor> _logger;
@@ -19,9 +20,10 @@ public sealed class ReadinessMonitor : BackgroundService
     private TaskCompletionSource<ReadinessSnapshot> _next = NewSignal();
     private ReadinessSnapshot? _latest;
 
-    public ReadinessMonitor(ReadinessEvaluator evaluator, IOptionsMonitor<HealthOptions> options, TimeProvider time, ILogger<ReadinessMonitor> logger)
+    public ReadinessMonitor(ReadinessEvaluator evaluator, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, TimeProvider time, ILogger<ReadinessMonitor> logger)
     {
         _evaluator = evaluator;
+        _metrics = metrics;
         _options = options;
         _time = time;
         _logger = logger;
@@ -57,9 +59,6 @@ public sealed class ReadinessMonitor : BackgroundService
         }
     }
 
-    /// <summary>Raised after each evaluation is published; the metrics record check durations from it.</summary>
-    public event Action<ReadinessSnapshot>? Published;
-
     public void Publish(ReadinessSnapshot snapshot)
     {
         TaskCompletionSource<ReadinessSnapshot> completed;
@@ -74,7 +73,7 @@ public sealed class ReadinessMonitor : BackgroundService
 
         completed.TrySetResult(snapshot);
         LogChanges(previous, snapshot);
-        Published?.Invoke(snapshot);
+        _metrics.EvaluationCompleted(snapshot);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -30,20 +30,16 @@ public sealed record ReadinessReport(string Status, bool Ok, DateTimeOffset Time
         var failing = checks.Where(c => !c.Value.Status.IsPassing()).Select(c => c.Key).ToArray();
         var (status, reason) = phase switch
         {
-            LifecyclePhase.Stopping => ("draining", "shutting down"),
-            LifecyclePhase.Draining => ("draining", "draining"),
-            LifecyclePhase.Starting when snapshot is null => ("starting", "first readiness evaluation has not completed"),
-            LifecyclePhase.Starting => ("starting", failing.Length > 0
+            LifecyclePhase.Stopping => (phase.ToWire(), "shutting down"),
+            LifecyclePhase.Draining => (phase.ToWire(), "draining"),
+            LifecyclePhase.Starting when snapshot is null => (phase.ToWire(), "first readiness evaluation has not completed"),
+            LifecyclePhase.Starting => (phase.ToWire(), failing.Length > 0
                 ? $"start-up in progress; failing: {string.Join(", ", failing)}"
-#if (postgres)
-                : "start-up in progress (migrations)"),
-#else
-                : "start-up in progress (start-up tasks)"),
-#endif
+                : "start-up in progress (start-up tasks still running)"),
             _ when snapshot is null => ("not_ready", "no readiness evaluation has completed"),
             _ when stale => ("not_ready", $"readiness checks are stale (last evaluated {age.TotalSeconds:0.0} s ago)"),
             _ when failing.Length > 0 => ("not_ready", $"failing: {string.Join(", ", failing)}"),
-            _ => ("ready", (string?)null),
+            _ => (LifecyclePhase.Ready.ToWire(), (string?)null),
         };
 
         return new ReadinessReport(status, status == "ready", now, reason, checks);

@@ -1,5 +1,4 @@
 using HealthyApi.Lifecycle;
-using HealthyApi.Management;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Health;
@@ -10,22 +9,21 @@ public sealed class ReadinessResponder
     private readonly AppLifecycle _lifecycle;
     private readonly ReadinessMonitor _monitor;
     private readonly ReadinessEvaluator _evaluator;
-    private readonly AdminAccess _access;
+    private readonly IReadinessDetailAccess _access;
+    private readonly HealthMetrics _metrics;
     private readonly IOptionsMonitor<HealthOptions> _options;
     private readonly TimeProvider _time;
 
-    public ReadinessResponder(AppLifecycle lifecycle, ReadinessMonitor monitor, ReadinessEvaluator evaluator, AdminAccess access, IOptionsMonitor<HealthOptions> options, TimeProvider time)
+    public ReadinessResponder(AppLifecycle lifecycle, ReadinessMonitor monitor, ReadinessEvaluator evaluator, IReadinessDetailAccess access, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, TimeProvider time)
     {
         _lifecycle = lifecycle;
         _monitor = monitor;
         _evaluator = evaluator;
         _access = access;
+        _metrics = metrics;
         _options = options;
         _time = time;
     }
-
-    /// <summary>Raised for every /readyz answer (not /readyz/{check}); the metrics count these.</summary>
-    public event Action<ReadinessReport>? Answered;
 
     public async Task RespondAsync(HttpContext context, string? onlyCheck)
     {
@@ -43,9 +41,9 @@ public sealed class ReadinessResponder
         var report = ReadinessReport.Create(_lifecycle.Phase, _monitor.Latest, _time.GetUtcNow(), _options.CurrentValue.StaleAfter, onlyCheck);
         if (onlyCheck is null)
         {
-            Answered?.Invoke(report);
+            _metrics.ReadinessAnswered(report);
         }
 
-        await HealthResponseWriter.WriteReadinessAsync(context, report, includeErrors: _access.MaySeeDetails(context));
+        await HealthResponseWriter.WriteReadinessAsync(context, report, includeErrors: _access.MaySeeErrors(context));
     }
 }

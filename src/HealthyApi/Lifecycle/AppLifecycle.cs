@@ -21,16 +21,8 @@ public sealed class AppLifecycle
         get { lock (_gate) { return _phase; } }
     }
 
-    public bool StartupComplete
-    {
-        get { lock (_gate) { return _startupComplete; } }
-    }
-
     /// <summary>True while load balancers must stop sending new work (drain or shutdown).</summary>
     public bool IsOutOfRotation => Phase is LifecyclePhase.Draining or LifecyclePhase.Stopping;
-
-    /// <summary>Raised after every change, outside the lock, with the old and new phase.</summary>
-    public event Action<LifecyclePhase, LifecyclePhase>? PhaseChanged;
 
     /// <summary>Start-up work is done. A drain requested during start-up stays in force.</summary>
     public void CompleteStartup()
@@ -70,19 +62,11 @@ public sealed class AppLifecycle
 
     private (LifecyclePhase Before, LifecyclePhase After) Transition(Func<LifecyclePhase, LifecyclePhase> next)
     {
-        LifecyclePhase before, after;
         lock (_gate)
         {
-            before = _phase;
-            after = next(before);
-            _phase = after;
+            var before = _phase;
+            _phase = next(before);
+            return (before, _phase);
         }
-
-        if (before != after)
-        {
-            PhaseChanged?.Invoke(before, after);
-        }
-
-        return (before, after);
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using HealthyApi.Health;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Lifecycle;
@@ -23,7 +22,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
     private readonly AppLifecycle _lifecycle;
     private readonly IHostApplicationLifetime _application;
     private readonly IHostEnvironment _environment;
-    private readonly HealthOptions _options;
+    private readonly ShutdownOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<GracefulShutdownLifetime> _logger;
     private readonly CancellationTokenSource _skipDelay = new();
@@ -34,7 +33,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
         AppLifecycle lifecycle,
         IHostApplicationLifetime application,
         IHostEnvironment environment,
-        IOptions<HealthOptions> options,
+        IOptions<ShutdownOptions> options,
         TimeProvider time,
         ILogger<GracefulShutdownLifetime> logger)
     {

@@ -1,4 +1,5 @@
-using HealthyApi.Health;
+using HealthyApi.Errors;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Lifecycle;
@@ -8,13 +9,17 @@ public static class LifecycleExtensions
     /// <summary>The state machine, graceful SIGTERM handling and the start-up work runner.</summary>
     public static TBuilder AddLifecycle<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SecretRedactor>();
         builder.Services.AddSingleton<AppLifecycle>();
         builder.Services.AddSingleton<IHostLifetime, GracefulShutdownLifetime>();
         builder.Services.AddHostedService<StartupWork>();
 
         // Kestrel's in-flight grace after the drain delay is the host's shutdown timeout.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HealthOptions>>(
-            (host, health) => host.ShutdownTimeout = health.Value.ShutdownTimeout);
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>(
+            (host, shutdown) => host.ShutdownTimeout = shutdown.Value.ShutdownTimeout);
         return builder;
     }
 

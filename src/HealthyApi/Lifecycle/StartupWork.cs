@@ -1,28 +1,27 @@
-using HealthyApi.Health;
+using HealthyApi.Errors;
 
 namespace HealthyApi.Lifecycle;
 
 /// <summary>
 /// Runs the <see cref="IStartupTask"/>s in the background (Kestrel is already listening, so /healthz
-/// answers during migrations), then waits for one readiness evaluation in which every critical check
-/// passes, then moves the lifecycle from starting to ready. Until then /readyz says <c>starting</c>,
-/// which is what the startup probe waits for.
+/// answers during migrations), then waits for every <see cref="IStartupCondition"/>, then moves the
+/// lifecycle from starting to ready. Until then /readyz says <c>starting</c>.
 /// </summary>
 public sealed class StartupWork : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly IEnumerable<IStartupTask> _tasks;
-    private readonly ReadinessMonitor _monitor;
+    private readonly IEnumerable<IStartupCondition> _conditions;
     private readonly AppLifecycle _lifecycle;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger<StartupWork> _logger;
 
-    public StartupWork(IEnumerable<IStartupTask> tasks, ReadinessMonitor monitor, AppLifecycle lifecycle, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
+    public StartupWork(IEnumerable<IStartupTask> tasks, IEnumerable<IStartupCondition> conditions, AppLifecycle lifecycle, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
     {
         _tasks = tasks;
-        _monitor = monitor;
+        _conditions = conditions;
         _lifecycle = lifecycle;
         _redactor = redactor;
         _time = time;
@@ -39,10 +38,13 @@ public sealed class StartupWork : BackgroundService
                 await RunUntilDoneAsync(task, stoppingToken);
             }
 
-            _monitor.RequestEvaluation();
-            await _monitor.WaitForAsync(snapshot => snapshot.AllCriticalPassing, stoppingToken);
+            foreach (var condition in _conditions)
+            {
+                await condition.WaitUntilMetAsync(stoppingToken);
+            }
+
             _lifecycle.CompleteStartup();
-            _logger.LogInformation("Start-up complete after {Elapsed:0} ms: every critical readiness check passes", _time.GetElapsedTime(started).TotalMilliseconds);
+            _logger.LogInformation("Start-up complete after {Elapsed:0} ms", _time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

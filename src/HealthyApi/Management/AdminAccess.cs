@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using HealthyApi.Health;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Management;
@@ -12,7 +13,7 @@ namespace HealthyApi.Management;
 /// proves nothing (a sidecar proxy delivers user traffic from 127.0.0.1), so the token is required.
 /// Callers are identified by the TCP peer, never by X-Forwarded-For, which any client can write.
 /// </summary>
-public sealed class AdminAccess
+public sealed class AdminAccess : IReadinessDetailAccess
 {
     private readonly bool _sharedPort;
     private readonly byte[]? _tokenHash;
@@ -40,7 +41,7 @@ public sealed class AdminAccess
     }
 
     /// <summary>Error texts can name hosts and databases: show them only to callers who could drain the pod anyway.</summary>
-    public bool MaySeeDetails(HttpContext context) =>
+    public bool MaySeeErrors(HttpContext context) =>
         !_sharedPort || IsLoopback(context) || (_tokenHash is not null && PresentsToken(context));
 
     /// <summary>How the caller got in, for the audit log line.</summary>

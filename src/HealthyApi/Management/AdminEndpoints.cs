@@ -16,10 +16,10 @@ public static class AdminEndpoints
 
         admin.MapPost("/drain", (AppLifecycle lifecycle, AdminAccess access, HttpContext context, ILoggerFactory loggers) =>
         {
-            var drained = lifecycle.Drain();
+            lifecycle.Drain();
             loggers.CreateLogger(typeof(AdminEndpoints)).LogWarning(
                 "Drain requested by {Caller}: readiness now answers 503 ({Phase})", access.Describe(context), lifecycle.Phase);
-            return Results.Json(new { ok = true, state = drained ? "draining" : StateName(lifecycle.Phase) });
+            return Results.Json(new { ok = true, state = lifecycle.Phase.ToWire() });
         });
 
         admin.MapPost("/resume", (AppLifecycle lifecycle, AdminAccess access, HttpContext context, ILoggerFactory loggers) =>
@@ -29,18 +29,16 @@ public static class AdminEndpoints
             {
                 logger.LogWarning("Resume requested by {Caller} refused: shutdown has begun", access.Describe(context));
                 return Results.Json(
-                    new { ok = false, state = StateName(lifecycle.Phase), error = "shutdown has begun; a stopping process cannot be resumed" },
+                    new { ok = false, state = lifecycle.Phase.ToWire(), error = "shutdown has begun; a stopping process cannot be resumed" },
                     statusCode: StatusCodes.Status409Conflict);
             }
 
             logger.LogWarning("Resume requested by {Caller}: back to {Phase}", access.Describe(context), lifecycle.Phase);
-            return Results.Json(new { ok = true, state = StateName(lifecycle.Phase) });
+            return Results.Json(new { ok = true, state = lifecycle.Phase.ToWire() });
         });
 
         return endpoints;
     }
-
-    private static string StateName(LifecyclePhase phase) => phase.ToString().ToLowerInvariant();
 
     private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {

@@ -11,7 +11,6 @@ public static class ObservabilityExtensions
     public static TBuilder AddObservability<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddSingleton<PrometheusScrapeReader>();
-        builder.Services.AddSingleton<HealthMetrics>();
         builder.Services.AddSingleton<ManagementTrafficSampler>();
         builder.Services.AddSingleton<TelemetryHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryHost>());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HealthyApi.Health;
 using HealthyApi.Hosting;
 #if (redis)
 using HealthyApi.Redis;
@@ -51,13 +52,11 @@ public sealed class TelemetryHost : IHostedLifecycleService, IDisposable
 
     public TelemetryHost(
         PrometheusScrapeReader scrapeReader,
-        HealthMetrics healthMetrics,
         ManagementTrafficSampler sampler,
         IConfiguration configuration,
         IHostEnvironment environment,
         ILogger<TelemetryHost> logger)
     {
-        _ = healthMetrics; // resolved here so its instruments exist from the start
         _logger = logger;
         OtlpEnabled = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var serviceName = configuration["OTEL_SERVICE_NAME"];

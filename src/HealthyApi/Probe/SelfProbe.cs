@@ -1,3 +1,4 @@
+using HealthyApi.Errors;
 using HealthyApi.Health;
 using HealthyApi.Management;
 
@@ -32,7 +33,7 @@ public static class SelfProbe
         var health = configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
         var management = configuration.GetSection(ManagementOptions.Section).Get<ManagementOptions>() ?? new ManagementOptions();
         var port = management.SharesAppPort
-            ? int.Parse((configuration["HTTP_PORTS"] ?? "8080").Split(';')[0], System.Globalization.CultureInfo.InvariantCulture)
+            ? AppPorts.Parse(configuration["HTTP_PORTS"])?[0] ?? 8080
             : management.Port;
         var path = args[0] == "liveness" ? health.LivenessPath : health.ReadinessPath;
         var url = new Uri($"http://127.0.0.1:{port}{path}");

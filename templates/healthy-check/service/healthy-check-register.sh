@@ -9,12 +9,13 @@ if grep -qF "$line" Program.cs; then
   echo "Program.cs already registers the check ($line)"
   exit 0
 fi
-if ! grep -qxF "$marker" Program.cs; then
+if ! grep -qE "^[[:space:]]*${marker//./\\.}\$" Program.cs; then
   echo "error: Program.cs has no line '$marker': add '$line' next to the other checks.AddX() lines yourself" >&2
   exit 1
 fi
 tmp=$(mktemp)
-awk -v line="$line" -v marker="$marker" '$0 == marker { print line } { print }' Program.cs >"$tmp"
+# The new line takes the marker's indentation.
+awk -v line="$line" -v marker="$marker" '{ text = $0; sub(/^[ \t]+/, "", text) } text == marker { match($0, /^[ \t]*/); print substr($0, 1, RLENGTH) line } { print }' Program.cs >"$tmp"
 cat "$tmp" >Program.cs
 rm -f "$tmp"
 echo "Program.cs: added $line"

@@ -11,11 +11,7 @@ public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFi
     private HttpClient App => fixture.Service.App;
 
     [Fact]
-#if (redis)
-    public async Task Created_note_can_be_read_back_and_the_second_read_comes_from_redis()
-#else
     public async Task Created_note_can_be_read_back()
-#endif
     {
         var created = await App.PostAsJsonAsync("/api/notes", new { text = "  buy milk  " });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using HealthyApi.Tests.Infrastructure;
 
 namespace HealthyApi.Tests.Configuration;
@@ -16,7 +18,7 @@ public sealed class ConfigurationTests
 #endif
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
         Assert.Contains("ConnectionStrings__Postgres is not set", service.Output);
     }
 
@@ -32,7 +34,7 @@ public sealed class ConfigurationTests
 #endif
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
         Assert.Contains("ConnectionStrings__Redis is not set", service.Output);
     }
 
@@ -51,7 +53,7 @@ public sealed class ConfigurationTests
 #endif
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
 #if (postgres)
         Assert.Contains("ConnectionStrings__Postgres is not a valid Npgsql connection string", service.Output);
         Assert.DoesNotContain("hunter2-secret", service.Output);
@@ -73,7 +75,7 @@ public sealed class ConfigurationTests
             ["Health__ShutdownTimeout"] = "00:00:30",
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
         Assert.Contains("Health__DrainDelay (30 s) + Health__ShutdownTimeout (30 s)", service.Output);
         Assert.Contains("does not fit in Health__TerminationGracePeriod (60 s)", service.Output);
     }
@@ -87,7 +89,7 @@ public sealed class ConfigurationTests
             ["Management__Port"] = "18123",
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
         Assert.Contains("Management__Port must differ from the app port", service.Output);
     }
 
@@ -99,9 +101,34 @@ public sealed class ConfigurationTests
             ["Health__DrainDelay"] = "fifteen seconds",
         });
 
-        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await AssertRefusedWithoutStackTraceAsync(service);
         Assert.Contains("Health:DrainDelay", service.Output);
         Assert.DoesNotContain("Unhandled exception", service.Output);
+    }
+
+    [Theory]
+    [InlineData("Management__Port")]
+    [InlineData("ASPNETCORE_HTTP_PORTS")]
+    public async Task A_port_already_in_use_stops_the_service_with_one_line_naming_the_setting_and_the_port(string setting)
+    {
+        using var squatter = new TcpListener(IPAddress.Any, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var service = StartWithUnreachableDependencies(new Dictionary<string, string?> { [setting] = port.ToString() });
+
+        await AssertRefusedWithoutStackTraceAsync(service);
+        Assert.Contains($"Refusing to start: {setting}: port {port} is already in use", service.Output);
+    }
+
+    /// <summary>Exit code 1, the reason on "Refusing to start:" lines, and nothing a user must scroll past.</summary>
+    private static async Task AssertRefusedWithoutStackTraceAsync(ServiceProcess service)
+    {
+        Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var output = service.Output;
+        Assert.Contains("Refusing to start: ", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("Hosting failed to start", output);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", output);
     }
 
     /// <summary>Starts the service with well-formed connection strings that lead nowhere, plus <paramref name="settings"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HealthyApi.Health;
+using HealthyApi.Lifecycle;
 using HealthyApi.Management;
 using HealthyApi.Tests.Infrastructure;
 
@@ -24,6 +25,8 @@ public sealed class DeployDefaultsTests
 
     private static readonly HealthOptions Service = new();
 
+    private static readonly ShutdownOptions Shutdown = new();
+
     private static readonly Dictionary<string, object?> Values = Yaml.Load(Path.Combine(HelmChartTests.ChartDir, "values.yaml"));
 
     private static readonly List<Dictionary<string, object?>> Manifests = LoadKustomization(SourceTree.PathOf("deploy", "manifests"));
@@ -33,12 +36,12 @@ public sealed class DeployDefaultsTests
     {
         Assert.Equal(Service.LivenessPath, Yaml.Str(Values, "health.livenessPath"));
         Assert.Equal(Service.ReadinessPath, Yaml.Str(Values, "health.readinessPath"));
-        Assert.Equal(Service.DrainDelay.TotalSeconds, Yaml.Int(Values, "health.drainDelaySeconds"));
-        Assert.Equal(Service.ShutdownTimeout.TotalSeconds, Yaml.Int(Values, "health.shutdownTimeoutSeconds"));
-        Assert.Equal(Service.TerminationGracePeriod.TotalSeconds, Yaml.Int(Values, "terminationGracePeriodSeconds"));
+        Assert.Equal(Shutdown.DrainDelay.TotalSeconds, Yaml.Int(Values, "health.drainDelaySeconds"));
+        Assert.Equal(Shutdown.ShutdownTimeout.TotalSeconds, Yaml.Int(Values, "health.shutdownTimeoutSeconds"));
+        Assert.Equal(Shutdown.TerminationGracePeriod.TotalSeconds, Yaml.Int(Values, "terminationGracePeriodSeconds"));
         Assert.Equal(new ManagementOptions().Port, Yaml.Int(Values, "ports.management"));
         Assert.Equal(8080, Yaml.Int(Values, "ports.http"));
-        var needed = Service.DrainDelay + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin;
+        var needed = Shutdown.DrainDelay + Shutdown.ShutdownTimeout + ShutdownOptionsValidator.ExitMargin;
         Assert.True(needed.TotalSeconds <= Yaml.Int(Values, "terminationGracePeriodSeconds"), $"{needed.TotalSeconds} s needed, grace period {Yaml.Int(Values, "terminationGracePeriodSeconds")} s");
 
         // The design's probe table.
@@ -146,9 +149,9 @@ public sealed class DeployDefaultsTests
 
         var env = (Dictionary<string, object?>)Yaml.At(app, "environment")!;
         Assert.Equal(ExpectedConnectionStrings, env.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Order());
-        var drain = env.TryGetValue("Health__DrainDelay", out var d) ? TimeSpan.Parse((string)d!, CultureInfo.InvariantCulture) : Service.DrainDelay;
+        var drain = env.TryGetValue("Health__DrainDelay", out var d) ? TimeSpan.Parse((string)d!, CultureInfo.InvariantCulture) : Shutdown.DrainDelay;
         var stopGrace = TimeSpan.FromSeconds(int.Parse(Yaml.Str(app, "stop_grace_period").TrimEnd('s'), CultureInfo.InvariantCulture));
-        Assert.True(drain + Service.ShutdownTimeout + HealthOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");
+        Assert.True(drain + Shutdown.ShutdownTimeout + ShutdownOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");
     }
 
     /// <summary>Every document of every resource the kustomization lists, as kubectl apply -k would read them.</summary>

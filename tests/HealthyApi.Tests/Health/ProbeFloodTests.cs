@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using HealthyApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static HealthyApi.Tests.Infrastructure.FaultRig;
 

@@ -1,3 +1,4 @@
+using HealthyApi.Errors;
 using HealthyApi.Health;
 using HealthyApi.Lifecycle;
 using HealthyApi.Tests.Infrastructure;
@@ -130,26 +131,6 @@ public sealed class ReadinessEvaluatorTests
 
         Assert.Equal(status, report.Status);
         Assert.Equal(code, report.HttpStatusCode);
-    }
-
-    [Fact]
-    public void Lifecycle_transitions()
-    {
-        var lifecycle = new AppLifecycle();
-        Assert.Equal(LifecyclePhase.Starting, lifecycle.Phase);
-
-        Assert.True(lifecycle.Drain());
-        lifecycle.CompleteStartup();
-        Assert.Equal(LifecyclePhase.Draining, lifecycle.Phase); // a drain during start-up stays in force
-        Assert.True(lifecycle.Resume());
-        Assert.Equal(LifecyclePhase.Ready, lifecycle.Phase);
-        Assert.True(lifecycle.Drain());
-        Assert.True(lifecycle.Drain()); // idempotent
-        Assert.True(lifecycle.BeginShutdown());
-        Assert.False(lifecycle.BeginShutdown());
-        Assert.False(lifecycle.Resume());
-        Assert.False(lifecycle.Drain());
-        Assert.Equal(LifecyclePhase.Stopping, lifecycle.Phase);
     }
 
     private ReadinessEvaluator CreateEvaluator(params (string Name, IHealthCheck Check, TimeSpan? Timeout)[] checks) =>

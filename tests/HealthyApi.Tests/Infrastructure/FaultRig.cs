@@ -12,41 +12,16 @@ public sealed class FaultRig : IAsyncDisposable
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
-#if (postgres && redis)
-    private FaultRig(PostgresServer postgres, RedisServer redis, string database, ServiceProcess service)
-    {
-        Postgres = postgres;
-        Redis = redis;
-        Database = database;
-        Service = service;
-    }
-#elif (postgres)
-    private FaultRig(PostgresServer postgres, string database, ServiceProcess service)
-    {
-        Postgres = postgres;
-        Database = database;
-        Service = service;
-    }
-#elif (redis)
-    private FaultRig(RedisServer redis, ServiceProcess service)
-    {
-        Redis = redis;
-        Service = service;
-    }
-#else
     private FaultRig(ServiceProcess service) => Service = service;
-#endif
 #if (postgres)
 
-    public PostgresServer Postgres { get; }
+    public PostgresServer Postgres { get; private init; } = null!;
+
+    public string Database { get; private init; } = null!;
 #endif
 #if (redis)
 
-    public RedisServer Redis { get; }
-#endif
-#if (postgres)
-
-    public string Database { get; }
+    public RedisServer Redis { get; private init; } = null!;
 #endif
 
     public ServiceProcess Service { get; }
@@ -55,12 +30,10 @@ public sealed class FaultRig : IAsyncDisposable
     {
 #if (postgres)
         var postgres = await PostgresServer.StartAsync();
+        var connectionString = await postgres.CreateDatabaseAsync();
 #endif
 #if (redis)
         var redis = await RedisServer.StartAsync();
-#endif
-#if (postgres)
-        var connectionString = await postgres.CreateDatabaseAsync();
 #endif
         var env = new Dictionary<string, string?>
         {
@@ -77,15 +50,16 @@ public sealed class FaultRig : IAsyncDisposable
         }
 
         var service = ServiceProcess.Start(env);
-#if (postgres && redis)
-        var rig = new FaultRig(postgres, redis, new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!, service);
-#elif (postgres)
-        var rig = new FaultRig(postgres, new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!, service);
-#elif (redis)
-        var rig = new FaultRig(redis, service);
-#else
-        var rig = new FaultRig(service);
+        var rig = new FaultRig(service)
+        {
+#if (postgres)
+            Postgres = postgres,
+            Database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!,
 #endif
+#if (redis)
+            Redis = redis,
+#endif
+        };
         if (waitForReady)
         {
             try

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace HealthyApi.Tests.Lifecycle;
 
-/// <summary>Real process, real SIGTERM, real load: the shutdown sequence of DESIGN.md, measured.</summary>
+/// <summary>Real process, real SIGTERM, real load: the shutdown sequence of README ("SIGTERM, step by step"), measured.</summary>
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);

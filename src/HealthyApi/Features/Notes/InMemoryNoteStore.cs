@@ -1,14 +1,13 @@
-#if (!postgres)
 using System.Collections.Concurrent;
 
 namespace HealthyApi.Features.Notes;
 
 /// <summary>
-/// Notes in process memory: this service was generated without PostgreSQL, and this class stands in for
-/// whatever storage it gets. Lost on restart and not shared between replicas; replace it (keep the
-/// method signatures and the endpoints need no change) and add that storage's readiness check.
+/// Notes in process memory, standing in for whatever storage the service gets. Lost on restart and not
+/// shared between replicas; replace it with another <see cref="INoteStore"/> (the endpoints need no
+/// change) and add that storage's readiness check.
 /// </summary>
-public sealed class NoteStore
+public sealed class InMemoryNoteStore : INoteStore
 {
     private readonly ConcurrentDictionary<long, Note> _notes = new();
     private long _lastId;
@@ -30,4 +29,3 @@ public sealed class NoteStore
             .Select(NoteResponse.From)
             .ToArray());
 }
-#endif

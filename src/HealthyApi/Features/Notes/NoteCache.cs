@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HealthyApi.Health;
+using HealthyApi.Errors;
 using HealthyApi.Redis;
 using StackExchange.Redis;
 

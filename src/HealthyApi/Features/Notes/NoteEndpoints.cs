@@ -1,16 +1,14 @@
+#if (redis)
+using HealthyApi.Errors;
+#endif
 using Microsoft.AspNetCore.Http.HttpResults;
+#if (redis)
+using Microsoft.Extensions.DependencyInjection.Extensions;
+#endif
 
 namespace HealthyApi.Features.Notes;
 
-#if (postgres && redis)
-/// <summary>A small real feature that uses both dependencies: notes in PostgreSQL, single reads cached in Redis.</summary>
-#elif (postgres)
-/// <summary>A small real feature on the dependency: notes in PostgreSQL.</summary>
-#elif (redis)
-/// <summary>A small real feature: notes in <see cref="NoteStore"/> (in memory, to be replaced), single reads cached in Redis.</summary>
-#else
-/// <summary>A small feature to replace with your own: notes in <see cref="NoteStore"/> (in memory).</summary>
-#endif
+/// <summary>A small real feature to copy or replace: notes in an <see cref="INoteStore"/>, single reads through the cache when there is one.</summary>
 public static class NoteEndpoints
 {
     public const int DefaultPageSize = 20;
@@ -19,11 +17,12 @@ public static class NoteEndpoints
     public static TBuilder AddNotes<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
 #if (postgres)
-        builder.Services.AddScoped<NoteStore>();
+        builder.Services.AddScoped<INoteStore, PostgresNoteStore>();
 #else
-        builder.Services.AddSingleton<NoteStore>();
+        builder.Services.AddSingleton<INoteStore, InMemoryNoteStore>();
 #endif
 #if (redis)
+        builder.Services.TryAddSingleton<SecretRedactor>();
         builder.Services.AddSingleton<NoteCache>();
 #endif
         return builder;
@@ -39,7 +38,7 @@ public static class NoteEndpoints
     }
 
     private static async Task<Results<Created<NoteResponse>, ValidationProblem>> CreateAsync(
-        CreateNoteRequest request, NoteStore store, TimeProvider time, CancellationToken cancellationToken)
+        CreateNoteRequest request, INoteStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var text = request.Text?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -59,7 +58,7 @@ public static class NoteEndpoints
 
 #if (redis)
     private static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(
-        long id, NoteStore store, NoteCache cache, HttpContext context, CancellationToken cancellationToken)
+        long id, INoteStore store, NoteCache cache, HttpContext context, CancellationToken cancellationToken)
     {
         if (await cache.GetAsync(id) is { } cached)
         {
@@ -79,12 +78,12 @@ public static class NoteEndpoints
         return TypedResults.Ok(response);
     }
 #else
-    private static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(long id, NoteStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(long id, INoteStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } note ? TypedResults.Ok(NoteResponse.From(note)) : TypedResults.NotFound();
 #endif
 
     private static async Task<Results<Ok<NoteResponse[]>, ValidationProblem>> ListAsync(
-        NoteStore store, CancellationToken cancellationToken, int limit = DefaultPageSize)
+        INoteStore store, CancellationToken cancellationToken, int limit = DefaultPageSize)
     {
         if (limit is < 1 or > MaxPageSize)
         {

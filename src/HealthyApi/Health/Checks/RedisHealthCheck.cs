@@ -1,3 +1,4 @@
+using HealthyApi.Errors;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 

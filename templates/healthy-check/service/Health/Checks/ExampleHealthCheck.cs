@@ -1,3 +1,4 @@
+using HealthyApi.Errors;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using HealthyApi.Tests.Infrastructure;
 
-namespace HealthyApi.Tests.Health;
+namespace HealthyApi.Tests.Management;
 
 public sealed class ManagementPortTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {

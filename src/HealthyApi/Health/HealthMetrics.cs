@@ -1,14 +1,14 @@
 using System.Diagnostics.Metrics;
-using HealthyApi.Health;
 using HealthyApi.Lifecycle;
 
-namespace HealthyApi.Observability;
+namespace HealthyApi.Health;
 
 /// <summary>
-/// The health metrics, on the <c>HealthyApi.Health</c> meter. Gauges read the state the probes
-/// already keep (the latest snapshot, the lifecycle phase), so a scrape never runs a check.
-/// Names are OpenTelemetry style; the Prometheus text gives them as <c>readyz_total</c>,
-/// <c>health_check_status</c>, <c>health_check_duration_seconds</c> and <c>app_draining</c>.
+/// The health metrics, on the <c>HealthyApi.Health</c> meter, called where things happen (the
+/// responder counts answers, the monitor records evaluations). Gauges read state already kept (the
+/// latest evaluation, the lifecycle phase), so a scrape never runs a check. Names are OpenTelemetry
+/// style; the Prometheus text gives them as <c>readyz_total</c>, <c>health_check_status</c>,
+/// <c>health_check_duration_seconds</c> and <c>app_draining</c>.
 /// </summary>
 public sealed class HealthMetrics : IDisposable
 {
@@ -19,46 +19,36 @@ public sealed class HealthMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _readyz;
     private readonly Histogram<double> _checkDuration;
-    private readonly ReadinessResponder _responder;
-    private readonly ReadinessMonitor _monitor;
+    private volatile ReadinessSnapshot? _latest;
 
-    public HealthMetrics(IMeterFactory meters, ReadinessResponder responder, ReadinessMonitor monitor, AppLifecycle lifecycle)
+    public HealthMetrics(IMeterFactory meters, AppLifecycle lifecycle)
     {
-        _responder = responder;
-        _monitor = monitor;
         _meter = meters.Create(MeterName);
         _readyz = _meter.CreateCounter<long>("readyz", unit: "{request}", description: "Readiness probe answers, by result (ok = 200, fail = 503).");
         _checkDuration = _meter.CreateHistogram("health_check.duration", unit: "s", description: "Time each readiness check took, timeouts included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _meter.CreateObservableGauge("health_check.status", () => CheckStatuses(monitor.Latest),
+        _meter.CreateObservableGauge("health_check.status", () => CheckStatuses(_latest),
             description: "1 when the readiness check passed in the latest evaluation, else 0.");
         _meter.CreateObservableGauge("app.draining", () => lifecycle.IsOutOfRotation ? 1 : 0,
             description: "1 while the instance is out of rotation (drained or shutting down), else 0.");
-
-        responder.Answered += OnReadinessAnswered;
-        monitor.Published += OnSnapshotPublished;
     }
 
-    public void Dispose()
-    {
-        _responder.Answered -= OnReadinessAnswered;
-        _monitor.Published -= OnSnapshotPublished;
-        _meter.Dispose();
-    }
-
-    private static IEnumerable<Measurement<int>> CheckStatuses(ReadinessSnapshot? snapshot) =>
-        snapshot is null
-            ? []
-            : snapshot.Checks.Select(c => new Measurement<int>(c.Value.Status == CheckStatus.Pass ? 1 : 0, new KeyValuePair<string, object?>("check", c.Key)));
-
-    private void OnReadinessAnswered(ReadinessReport report) =>
+    public void ReadinessAnswered(ReadinessReport report) =>
         _readyz.Add(1, new KeyValuePair<string, object?>("result", report.Ok ? "ok" : "fail"));
 
-    private void OnSnapshotPublished(ReadinessSnapshot snapshot)
+    public void EvaluationCompleted(ReadinessSnapshot snapshot)
     {
+        _latest = snapshot;
         foreach (var (name, result) in snapshot.Checks)
         {
             _checkDuration.Record(result.Duration.TotalSeconds, new KeyValuePair<string, object?>("check", name));
         }
     }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static IEnumerable<Measurement<int>> CheckStatuses(ReadinessSnapshot? snapshot) =>
+        snapshot is null
+            ? []
+            : snapshot.Checks.Select(c => new Measurement<int>(c.Value.Status == CheckStatus.Pass ? 1 : 0, new KeyValuePair<string, object?>("check", c.Key)));
 }

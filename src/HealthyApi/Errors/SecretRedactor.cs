@@ -6,7 +6,7 @@ using Npgsql;
 using StackExchange.Redis;
 #endif
 
-namespace HealthyApi.Health;
+namespace HealthyApi.Errors;
 
 /// <summary>
 /// Removes secrets from text that leaves the process (probe bodies, logs). It knows the configured

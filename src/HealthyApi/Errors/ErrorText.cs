@@ -6,7 +6,7 @@ using Npgsql;
 using StackExchange.Redis;
 #endif
 
-namespace HealthyApi.Health;
+namespace HealthyApi.Errors;
 
 /// <summary>
 /// Turns an exception into the few words an on-call engineer needs ("connection refused",

@@ -4,24 +4,24 @@ using Microsoft.EntityFrameworkCore;
 namespace HealthyApi.Features.Notes;
 
 /// <summary>Notes in PostgreSQL, through EF Core (one <see cref="AppDbContext"/> per request).</summary>
-public sealed class NoteStore
+public sealed class PostgresNoteStore : INoteStore
 {
     private readonly AppDbContext _db;
 
-    public NoteStore(AppDbContext db) => _db = db;
+    public PostgresNoteStore(AppDbContext db) => _db = db;
 
     public async Task<Note> AddAsync(Note note, CancellationToken cancellationToken)
     {
-        _db.Notes.Add(note);
+        _db.Set<Note>().Add(note);
         await _db.SaveChangesAsync(cancellationToken);
         return note;
     }
 
     public Task<Note?> FindAsync(long id, CancellationToken cancellationToken) =>
-        _db.Notes.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        _db.Set<Note>().AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
 
     public Task<NoteResponse[]> ListNewestAsync(int limit, CancellationToken cancellationToken) =>
-        _db.Notes.AsNoTracking()
+        _db.Set<Note>().AsNoTracking()
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Take(limit)
             .Select(n => new NoteResponse(n.Id, n.Text, n.CreatedAt))

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HealthyApi.Tests.Lifecycle;
+namespace HealthyApi.Tests.Management;
 
 /// <summary>
 /// The admin policy for callers that are not on loopback. An in-process test server lets the test
