@@ -4,6 +4,8 @@
 # (or use TEST_POSTGRES / TEST_REDIS) and a Prometheus server for the scrape test; this script only
 # makes sure the binaries are installed: promtool and prometheus (Debian package prometheus), and
 # python3-jsonschema + python3-yaml for the Helm values schema tests.
+# Everything a run starts lives under one folder of its own; when the run ends, however it ends,
+# no process and no file of it may remain, and this script fails the run if any does.
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=scripts/deps.sh
@@ -12,20 +14,65 @@ cd "$(dirname "$0")"
 ensure_packages prometheus python3-jsonschema
 command -v dotnet >/dev/null 2>&1 || { echo "error: dotnet not found: install the .NET 10 SDK (https://dot.net)" >&2; exit 1; }
 
-status=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/$(basename "$PWD")-tests-XXXXXX")
+chmod 755 "$run_dir" # the postgres user keeps its clusters below it
+
+# Processes of this run: every one inherits TEST_TMPDIR=$run_dir (servers, services, the fixtures' reaper).
+run_processes() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$p" = "/proc/$$" ] && continue
+    { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "TEST_TMPDIR=$run_dir" && echo "${p#/proc/}"
+  done
+  return 0
+}
+
+# The fixtures clean up after themselves within seconds of the test host's exit; anything still here
+# after that is a leak: report it, then remove it (it is this run's alone).
+leftovers=0
+check_leftovers() {
+  local deadline=$((SECONDS + 20)) pids files
+  while :; do
+    pids=$(run_processes)
+    files=$(find "$run_dir" -mindepth 1 -maxdepth 1 2>/dev/null | head -n 5)
+    [ -z "$pids$files" ] && break
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      leftovers=1
+      echo "error: the test run left this behind (a fixture does not clean up):" >&2
+      for pid in $pids; do echo "  process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)" >&2; done
+      [ -n "$files" ] && echo "  files: $(du -sh "$run_dir" 2>/dev/null | cut -f1) in $run_dir" >&2
+      break
+    fi
+    sleep 1
+  done
+}
+
+clean_up() {
+  local pid
+  for pid in $(run_processes); do kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf -- "$run_dir" "$log"
+}
+trap clean_up EXIT
+trap 'exit 130' INT TERM
+
+status=0
+echo "==> build"
+dotnet build HealthyApi.slnx -c Release 2>&1 | tee -a "$log" || status=$?
+if [ -d tests/HealthyApi.TemplateTests ]; then
+  dotnet build tests/HealthyApi.TemplateTests -c Release 2>&1 | tee -a "$log" || status=$?
+fi
 echo "==> service tests"
-dotnet test HealthyApi.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
+TEST_TMPDIR=$run_dir dotnet test HealthyApi.slnx -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 
 # Repository only (not part of a generated service): instantiate the template and test the result.
 if [ -d tests/HealthyApi.TemplateTests ]; then
   echo "==> template tests"
-  dotnet test tests/HealthyApi.TemplateTests -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
+  TEST_TMPDIR=$run_dir dotnet test tests/HealthyApi.TemplateTests -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 fi
 
-# Servers a crashed test run may have left behind (each fixture removes its own on a normal exit).
-pkill -f "healthyapi-tests-[0-9]+/pg-" 2>/dev/null || true
+check_leftovers
+[ "$leftovers" -eq 0 ] || status=1
 
 passed=$(awk '/^ +Passed: +[0-9]+/ {n += $2} END {print n + 0}' "$log")
 failed=$(awk '/^ +Failed: +[0-9]+/ {n += $2} END {print n + 0}' "$log")

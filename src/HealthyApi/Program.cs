@@ -43,7 +43,6 @@ try
     builder.AddObservability();       // /metrics and OTLP export from one OpenTelemetry pipeline
 
     // Readiness checks: one line each; anything tagged "ready" counts (community checks included).
-    // `dotnet new healthy-check -n Name` adds a check class, its test, and its line above the marker.
     var checks = builder.Services.AddHealthChecks();
 #if (postgres)
     checks.AddPostgres();             // SELECT 1, 2 s
@@ -52,7 +51,7 @@ try
 #if (redis)
     checks.AddRedis();                // PING, 1 s
 #endif
-    // healthy-check: new checks go above this line.
+    checks.AddMarkedChecks(typeof(Program).Assembly); // classes marked [ReadinessCheck]: `dotnet new healthy-check -n Name` adds one
 
     builder.Services.AddProblemDetails();
 

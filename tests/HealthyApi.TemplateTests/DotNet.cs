@@ -15,6 +15,7 @@ internal static class DotNet
         var start = new ProcessStartInfo(file)
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -30,7 +31,15 @@ internal static class DotNet
             start.Environment.Remove(key);
         }
 
+        // Nor does it leave build servers running after the test run. A generated service's ./test.sh
+        // checks its own run for leftovers (TEST_TMPDIR names the outer run, not the inner one).
+        start.Environment.Remove("TEST_TMPDIR");
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["UseSharedCompilation"] = "false";
+
         using var process = Process.Start(start)!;
+        process.StandardInput.Close(); // as in a script or a CI job: no terminal, nobody to answer a prompt
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

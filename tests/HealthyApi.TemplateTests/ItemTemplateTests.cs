@@ -1,62 +1,94 @@
 namespace HealthyApi.TemplateTests;
 
-/// <summary>`dotnet new healthy-check` applied to a generated service, from the same package.</summary>
+/// <summary>`dotnet new healthy-check` applied to a generated service, from the same package, as a script or CI job runs it.</summary>
 [Collection(TemplateCollection.Name)]
 public sealed class ItemTemplateTests(TemplatePackage package)
 {
-    private const string Marker = "// healthy-check: new checks go above this line.";
-
     [Fact]
-    public async Task Adds_a_registered_check_and_a_failing_test_skeleton_and_the_filled_in_test_passes()
+    public async Task Adds_a_check_registered_by_its_mark_without_a_prompt_or_a_script_and_the_filled_in_test_passes()
     {
         var project = await package.CreateAsync("item", "--postgres", "false", "--redis", "false");
         var service = Path.Combine(project, "src", TemplatePackage.Name);
         var tests = Path.Combine(project, "tests", TemplatePackage.Name + ".Tests");
         await BuildAsync(project); // the item template reads the root namespace from the restored project
+        var program = File.ReadAllText(Path.Combine(service, "Program.cs"));
+        var filesBefore = Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length;
 
         foreach (var name in new[] { "Kafka", "SchemaRegistry" })
         {
-            var (exitCode, output) = await package.NewAsync(service, "healthy-check", "-n", name, "--allow-scripts", "yes");
+            // Default --allow-scripts, standard input closed: nothing may wait for an answer.
+            var (exitCode, output) = await package.NewAsync(service, "healthy-check", "-n", name);
             Assert.True(exitCode == 0, output);
-            Assert.Contains($"Program.cs: added checks.Add{name}();", output);
+            Assert.DoesNotContain("Invalid input", output);
+            Assert.DoesNotContain("Do you want to run", output);
         }
 
-        Assert.True(File.Exists(Path.Combine(service, "Health", "Checks", "KafkaHealthCheck.cs")));
+        Assert.Equal(program, File.ReadAllText(Path.Combine(service, "Program.cs")));
+        Assert.Equal(filesBefore + 4, Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length); // two checks, two tests, no helper
+        Assert.DoesNotContain(Directory.GetFiles(project, "healthy-check*", SearchOption.AllDirectories), f => true);
         Assert.True(File.Exists(Path.Combine(tests, "Health", "SchemaRegistryHealthCheckTests.cs")));
-        Assert.False(File.Exists(Path.Combine(service, "healthy-check-register.sh")), "the registration script must delete itself");
-        var program = File.ReadAllLines(Path.Combine(service, "Program.cs")).ToList();
-        var marker = program.IndexOf(Marker);
-        Assert.Equal(["checks.AddKafka();", "checks.AddSchemaRegistry();"], program.GetRange(marker - 2, 2));
         var check = File.ReadAllText(Path.Combine(service, "Health", "Checks", "SchemaRegistryHealthCheck.cs"));
         Assert.Contains("namespace Acme.Orders.Health.Checks;", check);
-        Assert.Contains("string name = \"schema_registry\"", check);
-        Assert.Contains("timeout ?? TimeSpan.FromSeconds(1)", check);
+        Assert.Contains("[ReadinessCheck(\"schema_registry\", TimeoutSeconds = 1)]", check);
 
-        // Builds without a warning; the skeletons fail, saying what to do.
+        // Builds without a warning; the two skeletons are the only failures, saying what to do.
         await BuildAsync(project);
-        var skeletons = await TestAsync(project, "FullyQualifiedName~HealthCheckTests");
-        Assert.True(skeletons.Contains("Failed:     2, Passed:     0", StringComparison.Ordinal), skeletons);
-        Assert.Contains("KafkaHealthCheckTests is a skeleton", skeletons);
+        var all = await TestAsync(project, filter: null);
+        Assert.True(all.Contains("Failed:     2,", StringComparison.Ordinal), all);
+        Assert.Contains("KafkaHealthCheckTests is a skeleton", all);
+        Assert.Contains("SchemaRegistryHealthCheckTests is a skeleton", all);
 
         // Filled in with a real assertion, the Kafka test passes: the generated check and its registration
         // work against a real listener, and report a stopped one.
-        File.WriteAllText(Path.Combine(tests, "Health", "KafkaHealthCheckTests.cs"), FilledInTest);
+        File.WriteAllText(Path.Combine(tests, "Health", "KafkaHealthCheckTests.cs"), FilledInCheckTest);
         await BuildAsync(project);
         var filled = await TestAsync(project, "FullyQualifiedName~KafkaHealthCheckTests");
         Assert.True(filled.Contains("Failed:     0, Passed:     1", StringComparison.Ordinal), filled);
     }
 
     [Fact]
-    public async Task Outside_a_restored_service_project_it_creates_nothing_and_says_why()
+    public async Task A_user_who_adds_a_check_an_entity_and_a_migration_breaks_only_the_new_skeleton()
     {
-        var project = await package.CreateAsync("item-unrestored", "--postgres", "false", "--redis", "false");
+        var project = await package.CreateAsync("extend", "--redis", "false");
         var service = Path.Combine(project, "src", TemplatePackage.Name);
+        var tests = Path.Combine(project, "tests", TemplatePackage.Name + ".Tests");
+        await BuildAsync(project);
+
+        var (exitCode, output) = await package.NewAsync(service, "healthy-check", "-n", "Kafka");
+        Assert.True(exitCode == 0, output);
+        // README, "Extend the service": an entity mapped next to its feature, a hand-written migration, the snapshot.
+        Directory.CreateDirectory(Path.Combine(service, "Features", "Tags"));
+        File.WriteAllText(Path.Combine(service, "Features", "Tags", "Tag.cs"), TagEntity);
+        File.WriteAllText(Path.Combine(service, "Features", "Tags", "TagConfiguration.cs"), TagConfiguration);
+        File.WriteAllText(Path.Combine(service, "Data", "Migrations", "20261201000000_AddTags.cs"), TagMigration);
+        var snapshot = Path.Combine(service, "Data", "Migrations", "AppDbContextModelSnapshot.cs");
+        var text = File.ReadAllText(snapshot);
+        var end = text.TrimEnd().LastIndexOf("    }", text.TrimEnd().Length - 1, StringComparison.Ordinal); // BuildModel's closing brace
+        File.WriteAllText(snapshot, text[..end] + TagSnapshot + text[end..]);
+
+        var first = await TestScriptAsync(project);
+        Assert.True(first.ExitCode != 0, first.Output);
+        Assert.Matches(@"(?m)^[1-9][0-9]* passed, 1 failed$", first.Summary);
+        Assert.Contains("KafkaHealthCheckTests is a skeleton", first.Output);
+
+        File.WriteAllText(Path.Combine(tests, "Health", "KafkaHealthCheckTests.cs"), FilledInCheckTest.Replace(
+            "[\"ConnectionStrings__SchemaRegistry\"] = $\"127.0.0.1:{port}\",", "[\"ConnectionStrings__Postgres\"] = (await SharedServers.ServiceSettingsAsync())[\"ConnectionStrings__Postgres\"],", StringComparison.Ordinal));
+        var second = await TestScriptAsync(project);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Matches(@"(?m)^[1-9][0-9]* passed, 0 failed$", second.Summary);
+        Assert.Contains("Applying 2 migration(s)", second.Output);
+    }
+
+    [Fact]
+    public async Task Outside_a_service_project_it_creates_nothing_and_exits_non_zero()
+    {
+        var project = await package.CreateAsync("item-outside", "--postgres", "false", "--redis", "false");
         var before = Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length;
 
-        var (_, output) = await package.NewAsync(service, "healthy-check", "-n", "Kafka", "--allow-scripts", "yes");
+        var (exitCode, output) = await package.NewAsync(project, "healthy-check", "-n", "Kafka"); // the repository root: no project here
 
-        Assert.Contains("created nothing", output);
-        Assert.Contains("--service", output);
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("constraint", output, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(before, Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length);
     }
 
@@ -67,13 +99,20 @@ public sealed class ItemTemplateTests(TemplatePackage package)
         Assert.DoesNotContain("warning CS", output);
     }
 
-    private static async Task<string> TestAsync(string project, string filter)
+    private static async Task<string> TestAsync(string project, string? filter)
     {
-        var (_, output) = await DotNet.RunAsync(project, TimeSpan.FromMinutes(5), "test", TemplatePackage.Name + ".slnx", "-c", "Release", "--no-build", "--filter", filter);
+        string[] args = ["test", TemplatePackage.Name + ".slnx", "-c", "Release", "--no-build"];
+        var (_, output) = await DotNet.RunAsync(project, TimeSpan.FromMinutes(5), filter is null ? args : [.. args, "--filter", filter]);
         return output;
     }
 
-    private const string FilledInTest = """
+    private static async Task<(int ExitCode, string Output, string Summary)> TestScriptAsync(string project)
+    {
+        var (exitCode, output) = await DotNet.ExecuteAsync("bash", project, TimeSpan.FromMinutes(15), "test.sh");
+        return (exitCode, output, output.Split('\n').LastOrDefault(l => l.Contains(" passed, ", StringComparison.Ordinal))?.Trim() ?? "(no summary)");
+    }
+
+    private const string FilledInCheckTest = """
         using System.Net;
         using System.Net.Sockets;
         using Acme.Orders.Tests.Infrastructure;
@@ -88,7 +127,6 @@ public sealed class ItemTemplateTests(TemplatePackage package)
                 var listener = new TcpListener(IPAddress.Loopback, 0);
                 listener.Start();
                 var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                // The other generated check (schema_registry) is critical too: the service is ready only when both pass.
                 await using var service = ServiceProcess.Start(new Dictionary<string, string?>
                 {
                     ["ConnectionStrings__Kafka"] = $"127.0.0.1:{port}",
@@ -103,5 +141,84 @@ public sealed class ItemTemplateTests(TemplatePackage package)
                 Assert.Equal("connection refused", body.GetProperty("checks").GetProperty("kafka").GetProperty("error").GetString());
             }
         }
+        """;
+
+    private const string TagEntity = """
+        namespace Acme.Orders.Features.Tags;
+
+        public sealed class Tag
+        {
+            public long Id { get; set; }
+
+            public required string Name { get; set; }
+        }
+        """;
+
+    private const string TagConfiguration = """
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+        namespace Acme.Orders.Features.Tags;
+
+        public sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
+        {
+            public void Configure(EntityTypeBuilder<Tag> tag)
+            {
+                tag.ToTable("tags");
+                tag.HasKey(t => t.Id);
+                tag.Property(t => t.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+                tag.Property(t => t.Name).HasColumnName("name").HasMaxLength(100).IsRequired();
+            }
+        }
+        """;
+
+    private const string TagMigration = """
+        using Microsoft.EntityFrameworkCore.Infrastructure;
+        using Microsoft.EntityFrameworkCore.Migrations;
+        using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+        namespace Acme.Orders.Data.Migrations;
+
+        [DbContext(typeof(AppDbContext))]
+        [Migration("20261201000000_AddTags")]
+        public sealed class AddTags : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder) =>
+                migrationBuilder.CreateTable(
+                    name: "tags",
+                    columns: table => new
+                    {
+                        id = table.Column<long>(type: "bigint", nullable: false)
+                            .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                        name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    },
+                    constraints: table => table.PrimaryKey("PK_tags", x => x.id));
+
+            protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropTable(name: "tags");
+        }
+        """;
+
+    private const string TagSnapshot = """
+
+                modelBuilder.Entity("Acme.Orders.Features.Tags.Tag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("tags");
+                });
+
         """;
 }

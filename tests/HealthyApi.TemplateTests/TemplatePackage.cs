@@ -13,7 +13,10 @@ public sealed class TemplatePackage : IAsyncLifetime
 
     public TemplatePackage() => _default = new(() => CreateAsync("default"));
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "healthy-template-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>Inside the run's own folder when test.sh gives one (TEST_TMPDIR), which it checks is gone afterwards.</summary>
+    public string Root { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("TEST_TMPDIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
+        "healthy-template-" + Guid.NewGuid().ToString("N")[..8]);
 
     public string Hive => Path.Combine(Root, "hive");
 

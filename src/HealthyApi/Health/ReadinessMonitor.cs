@@ -17,8 +17,10 @@ public sealed class ReadinessMonitor : BackgroundService
     private readonly ILogger<ReadinessMonitor> _logger;
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, CheckStatus> _logged = new(StringComparer.Ordinal);
     private TaskCompletionSource<ReadinessSnapshot> _next = NewSignal();
     private ReadinessSnapshot? _latest;
+    private volatile bool _startupTasksDone;
 
     public ReadinessMonitor(ReadinessEvaluator evaluator, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, TimeProvider time, ILogger<ReadinessMonitor> logger)
     {
@@ -34,6 +36,13 @@ public sealed class ReadinessMonitor : BackgroundService
     {
         get { lock (_gate) { return _latest; } }
     }
+
+    /// <summary>
+    /// From now on a failing check is logged. Before, while migrations and other start-up tasks run, some
+    /// checks fail as expected (the write check's table does not exist yet), and the start-up work logs
+    /// its own failures; /readyz shows the checks' state all along.
+    /// </summary>
+    public void StartupTasksDone() => _startupTasksDone = true;
 
     /// <summary>Runs the next evaluation now instead of at the end of the period (used when start-up work finishes).</summary>
     public void RequestEvaluation()
@@ -62,17 +71,15 @@ public sealed class ReadinessMonitor : BackgroundService
     public void Publish(ReadinessSnapshot snapshot)
     {
         TaskCompletionSource<ReadinessSnapshot> completed;
-        ReadinessSnapshot? previous;
         lock (_gate)
         {
-            previous = _latest;
             _latest = snapshot;
             completed = _next;
             _next = NewSignal();
         }
 
         completed.TrySetResult(snapshot);
-        LogChanges(previous, snapshot);
+        LogChanges(snapshot);
         _metrics.EvaluationCompleted(snapshot);
     }
 
@@ -119,15 +126,18 @@ public sealed class ReadinessMonitor : BackgroundService
         }
     }
 
-    private void LogChanges(ReadinessSnapshot? previous, ReadinessSnapshot current)
+    /// <summary>Logs each check's status when it differs from the status last logged for it (one evaluation at a time).</summary>
+    private void LogChanges(ReadinessSnapshot current)
     {
         foreach (var (name, result) in current.Checks)
         {
-            var before = previous?.Checks.GetValueOrDefault(name)?.Status;
-            if (before == result.Status)
+            if ((!_startupTasksDone && !result.Status.IsPassing())
+                || (_logged.TryGetValue(name, out var before) && before == result.Status))
             {
                 continue;
             }
+
+            _logged[name] = result.Status;
 
             if (result.Status == CheckStatus.Pass)
             {

@@ -15,6 +15,7 @@ public sealed class ReadinessStartupCondition : IStartupCondition
     public async Task WaitUntilMetAsync(CancellationToken cancellationToken)
     {
         var next = _monitor.WaitForAsync(snapshot => snapshot.AllCriticalPassing, cancellationToken);
+        _monitor.StartupTasksDone();
         _monitor.RequestEvaluation();
         await next;
     }

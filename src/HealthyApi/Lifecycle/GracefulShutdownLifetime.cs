@@ -12,7 +12,7 @@ namespace HealthyApi.Lifecycle;
 /// serving, with <c>Connection: close</c> so keep-alive clients reconnect elsewhere.</item>
 /// <item>After <c>Health:DrainDelay</c>: the host stops; Kestrel stops accepting and gives in-flight
 /// requests up to <c>Health:ShutdownTimeout</c> (HostOptions.ShutdownTimeout).</item>
-/// <item>Connections to PostgreSQL and Redis are closed as the host disposes them, and Main returns 0.</item>
+/// <item>Connections to the dependencies are closed as the host disposes them, and Main returns 0.</item>
 /// </list>
 /// SIGINT in Development skips the delay, and a second SIGINT or SIGTERM is ignored rather than
 /// restarting the countdown.
@@ -28,6 +28,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
     private readonly CancellationTokenSource _skipDelay = new();
     private readonly List<IDisposable> _registrations = [];
     private long _signalledAt;
+    private PosixSignal _firstSignal;
 
     public GracefulShutdownLifetime(
         AppLifecycle lifecycle,
@@ -94,11 +95,14 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
                 _skipDelay.Cancel();
             }
 
-            _logger.LogInformation("{Signal} received again; shutdown is already under way", context.Signal);
+            // A terminal's Ctrl+C followed by a supervisor's SIGTERM is routine; only a repeat of the same signal is news.
+            _logger.Log(context.Signal == _firstSignal ? LogLevel.Information : LogLevel.Debug,
+                "{Signal} received again; shutdown is already under way", context.Signal);
             return;
         }
 
         _signalledAt = _time.GetTimestamp();
+        _firstSignal = context.Signal;
         _ = DrainThenStopAsync(context.Signal, skipDelay);
     }
 

@@ -120,6 +120,18 @@ public sealed class ConfigurationTests
         Assert.Contains($"Refusing to start: {setting}: port {port} is already in use", service.Output);
     }
 
+    [Fact]
+    public async Task A_service_that_exits_while_awaited_fails_the_wait_at_once_with_its_output()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:59" });
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => service.WaitForReadyAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"the wait noticed the exit only after {watch.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("exited with 1", error.Message);
+        Assert.Contains("Refusing to start: Health__DrainDelay", error.Message);
+    }
+
     /// <summary>Exit code 1, the reason on "Refusing to start:" lines, and nothing a user must scroll past.</summary>
     private static async Task AssertRefusedWithoutStackTraceAsync(ServiceProcess service)
     {
@@ -134,12 +146,11 @@ public sealed class ConfigurationTests
     /// <summary>Starts the service with well-formed connection strings that lead nowhere, plus <paramref name="settings"/>.</summary>
     private static ServiceProcess StartWithUnreachableDependencies(Dictionary<string, string?> settings)
     {
-#if (postgres)
-        settings["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1";
-#endif
-#if (redis)
-        settings["ConnectionStrings__Redis"] = "127.0.0.1:1";
-#endif
+        foreach (var (key, value) in RegisteredChecks.UnreachableDependencies())
+        {
+            settings[key] = value;
+        }
+
         return ServiceProcess.Start(settings);
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class DockerfilePublishTests
             .Skip(1)
             .TakeWhile(l => !l.StartsWith("FROM", StringComparison.Ordinal))
             .ToList();
-        var context = Path.Combine(ServerBinaries.TempRoot, "docker-build-" + Guid.NewGuid().ToString("N")[..8]);
+        var context = Path.Combine(TestRun.Root, "docker-build-" + Guid.NewGuid().ToString("N")[..8]);
         var workdir = Path.Combine(context, "src-root");
         var output = Path.Combine(context, "app");
         var runs = 0;

@@ -51,7 +51,7 @@ public sealed partial class HelmChartTests
     [InlineData("replicas: 3", "replicas")]
     public async Task A_wrong_type_or_unknown_key_is_rejected(string yaml, string named)
     {
-        var file = Path.Combine(ServerBinaries.TempRoot, $"values-{Guid.NewGuid():N}.yaml");
+        var file = Path.Combine(TestRun.Root, $"values-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, yaml + "\n");
         var (valid, errors) = await JsonSchemaCheck.ValidateAsync(SchemaFile, ValuesFile, file);
         Assert.False(valid, $"the schema accepted: {yaml}");

@@ -35,15 +35,13 @@ public sealed class FaultRig : IAsyncDisposable
 #if (redis)
         var redis = await RedisServer.StartAsync();
 #endif
-        var env = new Dictionary<string, string?>
-        {
+        var env = RegisteredChecks.NonCriticalUnlessProvided();
 #if (postgres)
-            ["ConnectionStrings__Postgres"] = connectionString,
+        env["ConnectionStrings__Postgres"] = connectionString;
 #endif
 #if (redis)
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+        env["ConnectionStrings__Redis"] = redis.ConnectionString;
 #endif
-        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             env[key] = value;

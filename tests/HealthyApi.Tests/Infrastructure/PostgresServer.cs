@@ -37,7 +37,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         var template = await EnsureTemplateAsync();
-        var root = Path.Combine(ServerBinaries.TempRoot, "pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var root = Path.Combine(TestRun.Root, "pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         File.SetUnixFileMode(root, (UnixFileMode)0x1FF);
         var server = new PostgresServer(root, FreePort.Next());
@@ -80,6 +80,8 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", _dataDir, "-l", LogFile, "-w", "-t", "30", "-o", $"-p {Port} -c unix_socket_directories={_root}", "start"],
             asPostgres: true);
         _running = true;
+        TestRun.Track(PostmasterPid()); // pg_ctl detaches the postmaster: record it, not pg_ctl
+
     }
 
     public async Task StopAsync()
@@ -174,8 +176,8 @@ public sealed class PostgresServer : IAsyncDisposable
                 return _templateDir;
             }
 
-            var dir = Path.Combine(ServerBinaries.TempRoot, "pg-template");
-            var passwordFile = Path.Combine(ServerBinaries.TempRoot, "pg-password");
+            var dir = Path.Combine(TestRun.Root, "pg-template");
+            var passwordFile = Path.Combine(TestRun.Root, "pg-password");
             await File.WriteAllTextAsync(passwordFile, TemplatePassword + "\n");
             File.SetUnixFileMode(passwordFile, (UnixFileMode)0x1A4); // 0644: readable by the postgres user
             await ServerBinaries.RunAsync(Path.Combine(ServerBinaries.PostgresBinDir, "initdb"),

@@ -19,7 +19,7 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public static async Task<PrometheusServer> StartAsync(string job, int targetPort)
     {
-        var dir = Path.Combine(ServerBinaries.TempRoot, "prometheus-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = Path.Combine(TestRun.Root, "prometheus-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var config = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -44,6 +44,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        TestRun.Track(process.Id);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -22,7 +22,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var dir = Path.Combine(ServerBinaries.TempRoot, "redis-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = Path.Combine(TestRun.Root, "redis-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var server = new RedisServer(dir, FreePort.Next());
         await server.StartAgainAsync();
@@ -44,6 +44,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+        TestRun.Track(_process.Id);
         await Poll.UntilAsync(() => FreePort.IsListeningAsync(Port), up => up, TimeSpan.FromSeconds(15), $"redis-server to listen on {Port}");
     }
 

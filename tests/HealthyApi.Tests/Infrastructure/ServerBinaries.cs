@@ -18,8 +18,6 @@ public static class ServerBinaries
 
     public static string Prometheus => FindOnPath("prometheus") ?? throw Missing("prometheus", "prometheus");
 
-    public static string TempRoot { get; } = CreateTempRoot();
-
     /// <summary>Runs a command to completion; as the postgres user when we are root (PostgreSQL refuses to run as root). Throws on a non-zero exit.</summary>
     public static async Task<string> RunAsync(string file, IEnumerable<string> args, bool asPostgres = false, TimeSpan? timeout = null)
     {
@@ -62,6 +60,11 @@ public static class ServerBinaries
             start.ArgumentList.Add(a);
         }
 
+        // A dotnet command run by a test must not leave build servers running after the test run.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["UseSharedCompilation"] = "false";
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -72,17 +75,17 @@ public static class ServerBinaries
         }
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // a command that overran its time is not left behind
+            throw new TimeoutException($"'{file} {string.Join(' ', args)}' did not finish within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds} s");
+        }
 
-    /// <summary>A folder the postgres user can traverse, removed when the test run ends.</summary>
-    private static string CreateTempRoot()
-    {
-        var root = Path.Combine(Path.GetTempPath(), $"healthyapi-tests-{Environment.ProcessId}");
-        Directory.CreateDirectory(root);
-        File.SetUnixFileMode(root, (UnixFileMode)0x1FF); // 0777: the postgres user writes its sockets and logs here
-        return root;
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static string FindPostgresBin()

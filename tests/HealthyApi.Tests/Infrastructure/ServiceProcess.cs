@@ -102,6 +102,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         process.Start();
+        TestRun.Track(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return service;
@@ -111,8 +112,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         try
         {
-            await Poll.UntilAsync(async () => (await Management.GetAsync("/readyz")).StatusCode, code => code == HttpStatusCode.OK || HasExited,
-                timeout ?? TimeSpan.FromSeconds(60), "the service to report ready");
+            // A service that exited (a configuration error, a crash) will never be ready: stop at once.
+            await Poll.UntilAsync(async () => HasExited ? default : (await Management.GetAsync("/readyz")).StatusCode,
+                code => code == HttpStatusCode.OK || HasExited, timeout ?? TimeSpan.FromSeconds(60), "the service to report ready");
         }
         catch (TimeoutException ex)
         {

@@ -4,133 +4,104 @@ using Npgsql;
 #endif
 namespace HealthyApi.Tests.Infrastructure;
 
-#if (postgres && redis)
 /// <summary>
-/// One PostgreSQL and one Redis for every test that does not break them; each test gets its own
-/// database. TEST_POSTGRES / TEST_REDIS point these at running servers instead (tests that inject
-/// faults always start their own servers).
+/// The servers that every test that does not break them shares, started once per run (each test gets a
+/// database of its own where there is a database). A TEST_&lt;DEPENDENCY&gt; connection string points one at a
+/// running server instead; tests that inject faults always start their own servers.
+/// <para>
+/// A new dependency: start its server in <see cref="CreateAsync"/>, add its connection string in
+/// <see cref="ServiceSettingsAsync"/> and its check to <see cref="ProvidedChecks"/>. Until then its check
+/// is non-critical in the shared tests (<see cref="RegisteredChecks.NonCriticalUnlessProvided"/>).
+/// </para>
 /// </summary>
-#elif (postgres)
-/// <summary>
-/// One PostgreSQL for every test that does not break it; each test gets its own database. TEST_POSTGRES
-/// points it at a running server instead (tests that inject faults always start their own servers).
-/// </summary>
-#elif (redis)
-/// <summary>
-/// One Redis for every test that does not break it. TEST_REDIS points it at a running server instead
-/// (tests that inject faults always start their own servers).
-/// </summary>
-#else
-/// <summary>
-/// The dependencies every test that does not break them shares: none yet. Start a server for a new
-/// dependency in <see cref="CreateAsync"/> and add its connection string to <see cref="ServiceSettingsAsync"/>.
-/// </summary>
-#endif
 public sealed class SharedServers
 {
+    /// <summary>The readiness checks whose dependency these servers provide.</summary>
+    public static readonly string[] ProvidedChecks =
+    [
+#if (postgres)
+        "postgres",
+        "postgres_write",
+#endif
+#if (redis)
+        "redis",
+#endif
+    ];
+
     private static readonly Lazy<Task<SharedServers>> Instance = new(CreateAsync);
 #if (postgres)
 
-    private readonly string _postgresAdmin;
+    private string PostgresAdmin { get; init; } = "";
 #endif
-#if (postgres && redis)
+#if (redis)
 
-    private SharedServers(string postgresAdmin, string redis)
-    {
-        _postgresAdmin = postgresAdmin;
-        Redis = redis;
-    }
-
-    public string Redis { get; }
-#elif (postgres)
-
-    private SharedServers(string postgresAdmin) => _postgresAdmin = postgresAdmin;
-#elif (redis)
-
-    private SharedServers(string redis) => Redis = redis;
-
-    public string Redis { get; }
+    public string Redis { get; private init; } = "";
 #endif
 
     public static Task<SharedServers> GetAsync() => Instance.Value;
+
+    /// <summary>The service's settings for the shared servers (a fresh database where there is one).</summary>
+    public static async Task<Dictionary<string, string?>> ServiceSettingsAsync()
+    {
+        var settings = RegisteredChecks.NonCriticalUnlessProvided();
+        var servers = await GetAsync();
+#if (postgres)
+        settings["ConnectionStrings__Postgres"] = await servers.CreateDatabaseAsync();
+#endif
+#if (redis)
+        settings["ConnectionStrings__Redis"] = servers.Redis;
+#endif
+        return settings;
+    }
 #if (postgres)
 
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "t_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(_postgresAdmin))
+        await using (var connection = new NpgsqlConnection(PostgresAdmin))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(_postgresAdmin) { Database = name, Pooling = true }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name, Pooling = true }.ConnectionString;
     }
 #endif
-
-#if (postgres && redis)
-    /// <summary>The service's connection settings: a fresh database on the shared PostgreSQL, and the shared Redis.</summary>
-#elif (postgres)
-    /// <summary>The service's connection settings: a fresh database on the shared PostgreSQL.</summary>
-#elif (redis)
-    /// <summary>The service's connection settings: the shared Redis.</summary>
-#else
-    /// <summary>The service's connection settings (none yet).</summary>
-#endif
-#if (postgres || redis)
-    public static async Task<Dictionary<string, string?>> ServiceSettingsAsync()
-    {
-        var servers = await GetAsync();
-        return new Dictionary<string, string?>
-        {
-#if (postgres)
-            ["ConnectionStrings__Postgres"] = await servers.CreateDatabaseAsync(),
-#endif
-#if (redis)
-            ["ConnectionStrings__Redis"] = servers.Redis,
-#endif
-        };
-    }
 
     private static async Task<SharedServers> CreateAsync()
     {
 #if (postgres)
         var postgres = Environment.GetEnvironmentVariable("TEST_POSTGRES");
-#endif
-#if (redis)
-        var redis = Environment.GetEnvironmentVariable("TEST_REDIS");
-#endif
-#if (postgres)
-
         if (string.IsNullOrEmpty(postgres))
         {
             var server = await PostgresServer.StartAsync();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             postgres = server.ConnectionString();
         }
+
 #endif
 #if (redis)
-
+        var redis = Environment.GetEnvironmentVariable("TEST_REDIS");
         if (string.IsNullOrEmpty(redis))
         {
             var server = await RedisServer.StartAsync();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             redis = server.ConnectionString;
         }
-#endif
 
-#if (postgres && redis)
-        return new SharedServers(postgres, redis);
-#elif (postgres)
-        return new SharedServers(postgres);
-#else
-        return new SharedServers(redis);
 #endif
+#if (!postgres && !redis)
+        await Task.CompletedTask; // nothing to start yet
+#endif
+        return new SharedServers
+        {
+#if (postgres)
+            PostgresAdmin = postgres,
+#endif
+#if (redis)
+            Redis = redis,
+#endif
+        };
     }
-#else
-    public static Task<Dictionary<string, string?>> ServiceSettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
-
-    private static Task<SharedServers> CreateAsync() => Task.FromResult(new SharedServers());
-#endif
 }

@@ -56,7 +56,7 @@ public sealed class AdminAccessTests
     private static async Task<WebApplicationFactory<Program>> CreateAsync(string? token, string remote)
     {
         var settings = await SharedServers.ServiceSettingsAsync();
-        return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        return InMemoryService.Start(web =>
         {
             foreach (var (key, value) in settings)
             {

@@ -10,7 +10,7 @@ public sealed class AlertRuleTests
     {
         var rules = Directory.GetFiles(SourceTree.PathOf("deploy", "prometheus"), "*-rules.yaml").Single();
         var testFile = Directory.GetFiles(Path.Combine(SourceTree.Root, "tests"), "*-rules.test.yaml", SearchOption.AllDirectories).Single();
-        var dir = Path.Combine(ServerBinaries.TempRoot, "rules-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = Path.Combine(TestRun.Root, "rules-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var test = Path.Combine(dir, "rules.test.yaml");
         await File.WriteAllTextAsync(test, (await File.ReadAllTextAsync(testFile)).Replace("RULES_FILE", rules, StringComparison.Ordinal));

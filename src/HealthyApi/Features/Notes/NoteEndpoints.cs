@@ -51,7 +51,10 @@ public static class NoteEndpoints
             return Invalid("text", $"Text must be at most {Note.MaxTextLength} characters (got {text.Length}).");
         }
 
-        var note = await store.AddAsync(new Note { Text = text, CreatedAt = time.GetUtcNow() }, cancellationToken);
+        // Whole microseconds: what a database timestamp keeps, so the reply to POST equals every later GET.
+        var now = time.GetUtcNow();
+        var createdAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        var note = await store.AddAsync(new Note { Text = text, CreatedAt = createdAt }, cancellationToken);
         var response = NoteResponse.From(note);
         return TypedResults.Created($"/api/notes/{note.Id}", response);
     }

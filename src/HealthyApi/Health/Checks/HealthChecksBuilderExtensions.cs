@@ -1,3 +1,4 @@
+using System.Reflection;
 #if (postgres)
 using HealthyApi.Data;
 #endif
@@ -46,6 +47,24 @@ public static class HealthChecksBuilderExtensions
             failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(1)));
 
 #endif
+    /// <summary>Every <see cref="IHealthCheck"/> in <paramref name="assembly"/> marked <see cref="ReadinessCheckAttribute"/>, tagged <c>ready</c>.</summary>
+    public static IHealthChecksBuilder AddMarkedChecks(this IHealthChecksBuilder builder, Assembly assembly)
+    {
+        var marked = assembly.GetTypes()
+            .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(IHealthCheck).IsAssignableFrom(type))
+            .Select(type => (Type: type, Mark: type.GetCustomAttribute<ReadinessCheckAttribute>()))
+            .Where(check => check.Mark is not null)
+            .OrderBy(check => check.Mark!.Name, StringComparer.Ordinal);
+        foreach (var (type, mark) in marked)
+        {
+            builder.Add(new HealthCheckRegistration(mark!.Name,
+                sp => (IHealthCheck)ActivatorUtilities.CreateInstance(sp, type),
+                failureStatus: null, [HealthTags.Ready], mark.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(mark.TimeoutSeconds) : null));
+        }
+
+        return builder;
+    }
+
     public static IHealthChecksBuilder AddDiskSpace(this IHealthChecksBuilder builder, DiskSpaceSettings settings, string name = "disk_space",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
         builder.Add(new HealthCheckRegistration(name, _ => new DiskSpaceHealthCheck(settings),

@@ -1,20 +1,23 @@
-using HealthyApi.Errors;
 using System.Net.Sockets;
+using HealthyApi.Errors;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HealthyApi.Health.Checks;
 
 /// <summary>
-/// Readiness check <c>example_check</c>, added by <c>dotnet new healthy-check</c>. As generated it proves
-/// that a TCP connection to <c>ConnectionStrings__Example</c> (<c>host:port</c>) opens; replace the
-/// connect with one cheap round trip on the client the application already has in DI (inject it in
-/// the constructor, never open a connection per probe).
+/// Readiness check <c>example_check</c>, added by <c>dotnet new healthy-check</c> and registered by its
+/// <see cref="ReadinessCheckAttribute"/> (Program.cs's <c>checks.AddMarkedChecks(…)</c> finds it). As generated
+/// it proves that a TCP connection to <c>ConnectionStrings__Example</c> (<c>host:port</c>) opens; replace the
+/// connect with one cheap round trip on the client the application already has in DI (inject it in the
+/// constructor, never open a connection per probe).
 /// <para>
-/// Timeouts: the evaluator gives the check its registration's timeout (see <see cref="ExampleHealthCheckRegistration"/>),
-/// cancels <c>cancellationToken</c> when it runs out, and reports <c>timeout</c> even if the client ignores
-/// the token, so pass the token to every call and let <see cref="OperationCanceledException"/> propagate.
+/// Timeouts: the evaluator gives the check the attribute's timeout, cancels <c>cancellationToken</c> when it
+/// runs out, and reports <c>timeout</c> even if the client ignores the token, so pass the token to every
+/// call and let <see cref="OperationCanceledException"/> propagate. Mark it non-critical with
+/// <c>Health__Checks__example_check__Critical=false</c>.
 /// </para>
 /// </summary>
+[ReadinessCheck("example_check", TimeoutSeconds = 1)]
 public sealed class ExampleHealthCheck : IHealthCheck
 {
     private readonly string? _endpoint;
@@ -45,14 +48,4 @@ public sealed class ExampleHealthCheck : IHealthCheck
             return new HealthCheckResult(context.Registration.FailureStatus, ErrorText.Describe(ex), ex);
         }
     }
-}
-
-public static class ExampleHealthCheckRegistration
-{
-    /// <summary>Registers <see cref="ExampleHealthCheck"/> as a readiness check (Program.cs: <c>checks.AddExample();</c>).</summary>
-    public static IHealthChecksBuilder AddExample(this IHealthChecksBuilder builder, string name = "example_check",
-        HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null) =>
-        builder.Add(new HealthCheckRegistration(name,
-            sp => new ExampleHealthCheck(sp.GetRequiredService<IConfiguration>()),
-            failureStatus, tags ?? [HealthTags.Ready], timeout ?? TimeSpan.FromSeconds(1)));
 }
