@@ -27,11 +27,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter(StartupErrors.HostLogCategory, LogLevel.None); // start-up failures are reported below
 try
 {
+    builder.AddLifecycle();           // first, so SIGTERM drains from here on; starting → ready ⇄ draining → stopping
     builder.AddManagementPort();      // app port 8080 + management port 8081
 #if (postgres || redis)
     builder.AddConnectionStrings();   // ConnectionStrings__<Dependency>, validated at start
 #endif
-    builder.AddLifecycle();           // starting → ready ⇄ draining → stopping; SIGTERM drain delay
     builder.AddHealth();              // background readiness evaluation, /healthz, /readyz
 #if (postgres)
     builder.AddData();                // NpgsqlDataSource + EF Core; migrations under an advisory lock
@@ -58,6 +58,7 @@ try
     var app = builder.Build();
 
     app.UseRequestTracing();          // route and status code on the request spans
+    app.UseStatusCodePages();         // an error without a body (400 from a bad body, 404, 405, 413) answers with ProblemDetails
     app.UseManagementPort();          // management paths only on the management port, the API only on the app port
     app.UseLifecycle();               // Connection: close while draining
 

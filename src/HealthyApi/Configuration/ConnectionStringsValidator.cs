@@ -10,7 +10,8 @@ namespace HealthyApi.Configuration;
 
 /// <summary>
 /// Refuses to start without usable connection strings, naming the environment variable to set.
-/// Messages never repeat the value: it holds a password.
+/// Messages never repeat the value, nor the parser's own message: a password with an unquoted ';' or ','
+/// splits into a "keyword" that the parser would quote back ("Couldn't set secret").
 /// </summary>
 public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStringsOptions>
 {
@@ -30,9 +31,10 @@ public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStri
             {
                 _ = new NpgsqlConnectionStringBuilder(options.Postgres);
             }
-            catch (ArgumentException ex)
+            catch (ArgumentException)
             {
-                errors.Add($"ConnectionStrings__Postgres is not a valid Npgsql connection string: {ex.Message.Split('(')[0].Trim()}");
+                errors.Add("ConnectionStrings__Postgres is not a valid Npgsql connection string: check each keyword's spelling, and put " +
+                           "values that contain ';' or '=' in double quotes (Password=\"a;b\").");
             }
         }
 #endif
@@ -49,9 +51,10 @@ public sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStri
             {
                 _ = ConfigurationOptions.Parse(options.Redis);
             }
-            catch (ArgumentException ex)
+            catch (ArgumentException)
             {
-                errors.Add($"ConnectionStrings__Redis is not a valid StackExchange.Redis connection string: {ex.Message.Split('(')[0].Trim()}");
+                errors.Add("ConnectionStrings__Redis is not a valid StackExchange.Redis connection string: check each option's spelling " +
+                           "(host:port,password=…,ssl=true); a password cannot contain ',' in this syntax.");
             }
         }
 #endif

@@ -14,17 +14,19 @@ public static class HealthEndpoints
 
         // Liveness touches no dependency, ever: a database blip must not restart every pod. It keeps
         // passing while draining, because a draining pod is healthy, just leaving.
-        endpoints.MapGet(options.LivenessPath, (HttpContext context, TimeProvider time) =>
+        // HEAD answers like GET without a body (Kestrel drops it): load balancers and uptime monitors probe with HEAD.
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head];
+        endpoints.MapMethods(options.LivenessPath, getOrHead, (HttpContext context, TimeProvider time) =>
                 HealthResponseWriter.WriteLivenessAsync(context, time.GetUtcNow()))
             .WithName("liveness")
             .ExcludeFromDescription();
 
-        endpoints.MapGet(options.ReadinessPath, (HttpContext context, ReadinessResponder responder) =>
+        endpoints.MapMethods(options.ReadinessPath, getOrHead, (HttpContext context, ReadinessResponder responder) =>
                 responder.RespondAsync(context, onlyCheck: null))
             .WithName("readiness")
             .ExcludeFromDescription();
 
-        endpoints.MapGet(options.ReadinessPath.TrimEnd('/') + "/{check}", (string check, HttpContext context, ReadinessResponder responder) =>
+        endpoints.MapMethods(options.ReadinessPath.TrimEnd('/') + "/{check}", getOrHead, (string check, HttpContext context, ReadinessResponder responder) =>
                 responder.RespondAsync(context, check))
             .WithName("readiness-check")
             .ExcludeFromDescription();

@@ -14,7 +14,8 @@ namespace HealthyApi.Lifecycle;
 /// requests up to <c>Health:ShutdownTimeout</c> (HostOptions.ShutdownTimeout).</item>
 /// <item>Connections to the dependencies are closed as the host disposes them, and Main returns 0.</item>
 /// </list>
-/// SIGINT in Development skips the delay, and a second SIGINT or SIGTERM is ignored rather than
+/// A service that was never ready skips the delay (it was never in rotation), so does SIGINT in
+/// Development, and a second SIGINT or SIGTERM is ignored rather than
 /// restarting the countdown.
 /// </summary>
 public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
@@ -25,13 +26,14 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
     private readonly ShutdownOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<GracefulShutdownLifetime> _logger;
+    private readonly ShutdownSignals _signals;
     private readonly CancellationTokenSource _skipDelay = new();
-    private readonly List<IDisposable> _registrations = [];
     private long _signalledAt;
     private PosixSignal _firstSignal;
 
     public GracefulShutdownLifetime(
         AppLifecycle lifecycle,
+        ShutdownSignals signals,
         IHostApplicationLifetime application,
         IHostEnvironment environment,
         IOptions<ShutdownOptions> options,
@@ -39,6 +41,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
         ILogger<GracefulShutdownLifetime> logger)
     {
         _lifecycle = lifecycle;
+        _signals = signals;
         _application = application;
         _environment = environment;
         _options = options.Value;
@@ -48,10 +51,7 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
 
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
-        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT })
-        {
-            _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
-        }
+        _signals.Subscribe(OnSignal);
 
         // Stops that do not come from a signal (a fatal error, a test host) still leave rotation first.
         _application.ApplicationStopping.Register(() => _lifecycle.BeginShutdown());
@@ -74,19 +74,16 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _registrations)
-        {
-            registration.Dispose();
-        }
-
+        _signals.Dispose();
         _skipDelay.Dispose();
     }
 
-    private void OnSignal(PosixSignalContext context)
+    private void OnSignal(PosixSignal signal)
     {
-        // Cancel the runtime's default action (terminate): we decide when to stop.
-        context.Cancel = true;
-        var skipDelay = context.Signal == PosixSignal.SIGINT && _environment.IsDevelopment();
+        // A pod that never became ready was never in rotation: nobody routes to it, so there is nothing to
+        // drain. In Development, Ctrl+C skips the delay too.
+        var neverServed = _lifecycle.Phase == LifecyclePhase.Starting;
+        var skipDelay = neverServed || (signal == PosixSignal.SIGINT && _environment.IsDevelopment());
 
         if (!_lifecycle.BeginShutdown())
         {
@@ -96,22 +93,22 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
             }
 
             // A terminal's Ctrl+C followed by a supervisor's SIGTERM is routine; only a repeat of the same signal is news.
-            _logger.Log(context.Signal == _firstSignal ? LogLevel.Information : LogLevel.Debug,
-                "{Signal} received again; shutdown is already under way", context.Signal);
+            _logger.Log(signal == _firstSignal ? LogLevel.Information : LogLevel.Debug,
+                "{Signal} received again; shutdown is already under way", signal);
             return;
         }
 
         _signalledAt = _time.GetTimestamp();
-        _firstSignal = context.Signal;
-        _ = DrainThenStopAsync(context.Signal, skipDelay);
+        _firstSignal = signal;
+        _ = DrainThenStopAsync(signal, skipDelay, neverServed);
     }
 
-    private async Task DrainThenStopAsync(PosixSignal signal, bool skipDelay)
+    private async Task DrainThenStopAsync(PosixSignal signal, bool skipDelay, bool neverServed)
     {
         var delay = skipDelay ? TimeSpan.Zero : _options.DrainDelay;
         _logger.LogInformation(
-            "Shutdown phase 1 at {Time:O}: {Signal} received; readiness answers 503 draining, the API keeps serving with Connection: close for {DrainDelay} s",
-            _time.GetUtcNow(), signal, delay.TotalSeconds);
+            "Shutdown phase 1 at {Time:O}: {Signal} received; readiness answers 503 draining, the API keeps serving with Connection: close for {DrainDelay} s{Why}",
+            _time.GetUtcNow(), signal, delay.TotalSeconds, neverServed ? " (never ready, so never in rotation: no drain delay)" : "");
 
         try
         {
@@ -125,6 +122,8 @@ public sealed class GracefulShutdownLifetime : IHostLifetime, IDisposable
         _logger.LogInformation(
             "Shutdown phase 2 at {Time:O}: drain delay over; no new connections, in-flight requests get up to {ShutdownTimeout} s",
             _time.GetUtcNow(), _options.ShutdownTimeout.TotalSeconds);
-        _application.StopApplication();
+
+        // A signal during the host's own start stops it once started: stopping mid-start would fail the start.
+        _application.ApplicationStarted.Register(_application.StopApplication);
     }
 }

@@ -13,7 +13,9 @@ public static class LifecycleExtensions
         builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SecretRedactor>();
+        builder.Services.AddSingleton(new ShutdownSignals()); // from here on, SIGTERM drains instead of killing the process
         builder.Services.AddSingleton<AppLifecycle>();
+        builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<IHostLifetime, GracefulShutdownLifetime>();
         builder.Services.AddHostedService<StartupWork>();
 
@@ -26,19 +28,22 @@ public static class LifecycleExtensions
     /// <summary>
     /// While out of rotation, every response carries <c>Connection: close</c>: a keep-alive client
     /// (or a proxy's upstream pool) would otherwise keep reusing this pod's connection after the load
-    /// balancer stopped choosing it, and hit the moment the listener closes.
+    /// balancer stopped choosing it, and hit the moment the listener closes. Each request is also marked
+    /// in progress on its connection (<see cref="ConnectionTracker"/>), so shutdown knows which connections it may close.
     /// </summary>
     public static IApplicationBuilder UseLifecycle(this IApplicationBuilder app)
     {
         var lifecycle = app.ApplicationServices.GetRequiredService<AppLifecycle>();
-        return app.Use((context, next) =>
+        var connections = app.ApplicationServices.GetRequiredService<ConnectionTracker>();
+        return app.Use(async (context, next) =>
         {
+            using var inProgress = connections.RequestInProgress(context.Connection.Id);
             if (lifecycle.IsOutOfRotation)
             {
                 context.Response.Headers.Connection = "close";
             }
 
-            return next(context);
+            await next(context);
         });
     }
 }

@@ -44,7 +44,14 @@ public static class AdminEndpoints
     {
         var context = invocation.HttpContext;
         context.Response.Headers.CacheControl = "no-store";
-        switch (context.RequestServices.GetRequiredService<AdminAccess>().Authorize(context))
+        var access = context.RequestServices.GetRequiredService<AdminAccess>();
+        var decision = access.Authorize(context);
+        if (decision != AdminDecision.Allowed)
+        {
+            access.LogRefusal(context, decision);
+        }
+
+        switch (decision)
         {
             case AdminDecision.Allowed:
                 return await next(invocation);
@@ -52,6 +59,9 @@ public static class AdminEndpoints
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Admin token required",
                     detail: "Send 'Authorization: Bearer <Admin__Token>'.");
+            case AdminDecision.FromBrowser:
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admin calls from web pages are refused",
+                    detail: "This request carries a browser's Origin or Sec-Fetch-Site header. Call the admin endpoints with curl or kubectl exec.");
             default:
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Remote admin is disabled",
                     detail: "Admin calls are allowed from loopback on the management port only. Set Admin__Token to allow remote callers that present it.");

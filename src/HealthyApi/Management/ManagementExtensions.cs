@@ -1,4 +1,5 @@
 using HealthyApi.Health;
+using HealthyApi.Lifecycle;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -25,21 +26,49 @@ public static class ManagementExtensions
         builder.Services.AddSingleton<IReadinessDetailAccess>(sp => sp.GetRequiredService<AdminAccess>());
         builder.Services.AddSingleton<ManagementPaths>();
 
-        // Runs after start-up validation, so the ports parse here.
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ManagementOptions>>((kestrel, management) =>
-        {
-            foreach (var port in AppPorts.Parse(appPortsSetting) ?? [])
-            {
-                kestrel.ListenAnyIP(port);
-            }
+        builder.Services.AddOptions<ListenerLimitsOptions>().BindConfiguration(ListenerLimitsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ListenerLimitsOptions>, ListenerLimitsValidator>();
 
-            if (!management.Value.SharesAppPort)
+        // Runs after start-up validation, so the ports parse here.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ManagementOptions>, IOptions<ListenerLimitsOptions>, ConnectionTracker, ILoggerFactory>(
+            (kestrel, management, limits, connections, loggers) =>
             {
-                kestrel.ListenAnyIP(management.Value.Port);
-            }
-        });
+                var logger = loggers.CreateLogger(typeof(ConnectionBudget));
+                var (app, admin) = Budgets(limits.Value, FileDescriptorLimit.Current(), logger);
+                kestrel.Limits.MaxConcurrentConnections = null; // per listener instead, below
+                kestrel.Limits.MaxConcurrentUpgradedConnections = limits.Value.UpgradedConnections;
+                kestrel.Limits.RequestHeadersTimeout = limits.Value.RequestHeadersTimeout;
+                kestrel.Limits.KeepAliveTimeout = limits.Value.KeepAliveTimeout;
+                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+                foreach (var port in AppPorts.Parse(appPortsSetting) ?? [])
+                {
+                    kestrel.ListenAnyIP(port, listen => listen.Use(app.Guard).Use(connections.Track));
+                }
+
+                if (!management.Value.SharesAppPort)
+                {
+                    kestrel.ListenAnyIP(management.Value.Port, listen => listen.Use(admin.Guard).Use(connections.Track));
+                }
+            });
 
         return builder;
+    }
+
+    /// <summary>
+    /// The app port's budget is capped below the file-descriptor limit, less the management port's budget
+    /// and a reserve, so a flood that reaches the cap still leaves descriptors for probes and dependencies.
+    /// </summary>
+    private static (ConnectionBudget App, ConnectionBudget Management) Budgets(ListenerLimitsOptions limits, long? descriptors, ILogger logger)
+    {
+        var app = limits.AppConnections;
+        if (descriptors is { } fds && fds - FileDescriptorLimit.Reserve - limits.ManagementConnections < app)
+        {
+            app = (int)Math.Max(1, fds - FileDescriptorLimit.Reserve - limits.ManagementConnections);
+            logger.LogWarning("The file-descriptor limit is {Limit}: the app port holds at most {Connections} connections, not {Configured} (raise the limit, e.g. ulimit -n, or lower Limits__AppConnections)",
+                fds, app, limits.AppConnections);
+        }
+
+        return (new ConnectionBudget("App", app, logger), new ConnectionBudget("Management", limits.ManagementConnections, logger));
     }
 
     /// <summary>Routes each request to the listener it belongs to (see <see cref="ManagementPortGate"/>).</summary>

@@ -18,8 +18,13 @@ public sealed class ManagementPaths
         _readiness = new PathString(health.Value.ReadinessPath.TrimEnd('/'));
     }
 
+    /// <summary>
+    /// Whether a request path is a management path, recognised the way routing recognises it: any case, with
+    /// or without a trailing slash (Kestrel has already decoded percent-encoding, except an encoded '/').
+    /// Anything routing would send to a management endpoint must count here, or the port split leaks.
+    /// </summary>
     public bool Contains(PathString path) =>
-        path.Equals(_liveness, StringComparison.OrdinalIgnoreCase)
+        path.StartsWithSegments(_liveness, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(_readiness, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(Metrics, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(AdminPrefix, StringComparison.OrdinalIgnoreCase);

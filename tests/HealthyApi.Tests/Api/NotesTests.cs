@@ -93,6 +93,62 @@ public sealed class NotesTests(ServiceFixture fixture) : IClassFixture<ServiceFi
     }
 
     [Theory]
+    [InlineData("{\"text\":", "malformed JSON")]
+    [InlineData("null", "null")]
+    [InlineData("[]", "an array")]
+    [InlineData("{\"text\":5}", "a number for text")]
+    [InlineData("\"buy milk\"", "a bare string")]
+    public async Task A_body_that_is_not_a_note_is_a_400_problem_details(string json, string what)
+    {
+        var response = await App.PostAsync("/api/notes", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("status").GetInt32() == 400, $"{what}: {problem}");
+    }
+
+    [Fact]
+    public async Task Text_postgres_cannot_store_is_a_400_problem_not_a_500()
+    {
+        var nul = await App.PostAsync("/api/notes", new StringContent("{\"text\":\"a\\u0000b\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        var problem = await nul.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("NUL", problem.GetProperty("errors").GetProperty("text")[0].GetString());
+
+        // A lone surrogate is not text: the JSON reader refuses it before the endpoint runs.
+        var surrogate = await App.PostAsync("/api/notes", new StringContent("{\"text\":\"a\\ud800b\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, surrogate.StatusCode);
+        Assert.Equal("application/problem+json", surrogate.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("Exception", fixture.Service.Output);
+    }
+
+    [Fact]
+    public async Task Length_counts_code_points_so_1500_emoji_fit_and_2001_letters_do_not()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 1500)); // 3000 UTF-16 units, 1500 characters
+        var fits = await App.PostAsJsonAsync("/api/notes", new { text = emoji });
+        Assert.Equal(HttpStatusCode.Created, fits.StatusCode);
+        var id = (await fits.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        Assert.Equal(emoji, (await App.GetFromJsonAsync<JsonElement>($"/api/notes/{id}")).GetProperty("text").GetString());
+
+        var tooLong = await App.PostAsJsonAsync("/api/notes", new { text = new string('a', 2001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("code points (got 2001)", await tooLong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_a_note_can_be_is_refused_before_it_is_sent()
+    {
+        // 10 MB announced, 1 KB sent: the 413 must come back without the server waiting for the rest.
+        using var socket = await RawHttp.ConnectAsync(fixture.Service.AppPort);
+        var head = "POST /api/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head + "{\"text\":\"" + new string('a', 1000)));
+
+        Assert.Equal(413, await RawHttp.ReadStatusAsync(socket, TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(101)]
     public async Task List_limit_out_of_range_is_a_validation_problem(int limit)

@@ -66,6 +66,30 @@ public sealed class ConfigurationTests
 
 #endif
 
+#if (postgres || redis)
+    [Fact]
+    public async Task No_part_of_a_password_that_breaks_the_connection_string_syntax_is_echoed()
+    {
+        // An unquoted ';' (Npgsql) or ',' (StackExchange.Redis) inside a password splits it into a bogus
+        // keyword, and the parsers quote that keyword back in their errors.
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+#if (postgres)
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Password=Xq7Sup3r;Zz9Secret=Kk2Tail",
+#endif
+#if (redis)
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1,password=Xq7Sup3r,Zz9Secret=Kk2Tail",
+#endif
+        });
+
+        await AssertRefusedWithoutStackTraceAsync(service);
+        foreach (var fragment in new[] { "Xq7Sup3r", "Zz9Secret", "Kk2Tail" })
+        {
+            Assert.DoesNotContain(fragment, service.Output, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+#endif
     [Fact]
     public async Task Drain_delay_and_shutdown_timeout_that_overrun_the_grace_period_stop_the_service()
     {

@@ -5,6 +5,7 @@ namespace HealthyApi.Tests.Infrastructure;
 /// <summary>Real POSIX signals: the faults and shutdowns under test are the ones production sees.</summary>
 internal static partial class Native
 {
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;

@@ -64,18 +64,25 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    public static ServiceProcess Start(IDictionary<string, string?> settings, IEnumerable<string>? args = null)
+    /// <param name="launcher">A command that runs the service, e.g. <c>prlimit --nofile=512:512 --</c> (it must exec it, keeping the PID).</param>
+    public static ServiceProcess Start(IDictionary<string, string?> settings, IEnumerable<string>? args = null, IEnumerable<string>? launcher = null)
     {
         var appPort = FreePort.Next();
         var managementPort = FreePort.Next();
         var directory = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet")
+        var command = (launcher ?? []).Append("dotnet").ToArray();
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = directory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var part in command[1..])
+        {
+            start.ArgumentList.Add(part);
+        }
+
         start.ArgumentList.Add(Path.Combine(directory, "HealthyApi.dll"));
         foreach (var arg in args ?? [])
         {

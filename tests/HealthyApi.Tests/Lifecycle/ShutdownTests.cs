@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 #if (postgres)
 using System.Net.Sockets;
-using System.Text;
 #endif
+using System.Text;
 using HealthyApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace HealthyApi.Tests.Lifecycle;
 
-/// <summary>Real process, real SIGTERM, real load: the shutdown sequence of README ("SIGTERM, step by step"), measured.</summary>
+/// <summary>Real process, real SIGTERM, real load: the shutdown sequence of README ("Draining and shutdown"), measured.</summary>
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
@@ -186,7 +186,54 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await Poll.UntilAsync(async () => (await service.ReadinessAsync()).Status, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2), "draining after SIGTERM");
         var refused = await service.Management.PostAsync("/admin/resume", null);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("\"state\":\"draining\"", await refused.Content.ReadAsStringAsync()); // the word /readyz uses too
         Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task A_half_sent_request_does_not_hold_shutdown_beyond_the_headers_timeout()
+    {
+        await using var service = await ServiceProcess.StartWithSharedServersAsync(new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:02" });
+        using var slow = await RawHttp.ConnectAsync(service.AppPort);
+        await slow.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n")); // and never the blank line
+
+        var watch = Stopwatch.StartNew();
+        service.Signal(Native.SIGTERM);
+        Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(40)));
+
+        // Drain delay 2 s + Limits__RequestHeadersTimeout 5 s, not + Health__ShutdownTimeout 30 s.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2 + 5 + 3), $"exited {watch.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+    }
+
+    [Fact]
+    public async Task Sighup_drains_like_sigterm_instead_of_killing_the_process()
+    {
+        await using var service = await ServiceProcess.StartWithSharedServersAsync(new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:02" });
+
+        var watch = Stopwatch.StartNew();
+        service.Signal(Native.SIGHUP);
+        await Poll.UntilAsync(async () => (await service.ReadinessAsync()).Status, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2), "draining after SIGHUP");
+        Assert.Equal(HttpStatusCode.OK, (await service.Management.GetAsync("/healthz")).StatusCode);
+
+        Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"exited {watch.Elapsed.TotalSeconds:0.0} s after SIGHUP, before the drain delay");
+    }
+
+    [Fact]
+    public async Task A_service_that_was_never_ready_exits_0_at_once_on_sigterm()
+    {
+        // Dependencies that never answer: the service listens but stays `starting`, never in rotation.
+        var settings = RegisteredChecks.UnreachableDependencies();
+        settings["Health__DrainDelay"] = "00:00:15";
+        await using var service = ServiceProcess.Start(settings);
+        await Poll.UntilAsync(async () => (await service.Management.GetAsync("/healthz")).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the service to listen");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await service.ReadinessAsync()).Status);
+
+        var watch = Stopwatch.StartNew();
+        service.Signal(Native.SIGTERM);
+        Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"exited {watch.Elapsed.TotalSeconds:0.0} s after SIGTERM; a drain delay of 15 s buys nothing for a pod no one routes to");
+        Assert.Contains("never ready", service.Output);
     }
 
 #if (postgres)

@@ -53,17 +53,82 @@ public sealed class AdminAccessTests
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/admin/drain", null)).StatusCode);
     }
 
-    private static async Task<WebApplicationFactory<Program>> CreateAsync(string? token, string remote)
+    [Fact]
+    public async Task With_a_token_configured_loopback_needs_it_too_because_a_sidecar_forwards_from_loopback()
+    {
+        await using var app = await CreateAsync(token: "s3cret-admin-token", remote: "127.0.0.6"); // Istio's inbound source
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/admin/drain", null)).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret-admin-token");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/admin/drain", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Origin", "http://attacker.example")]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    public async Task A_request_a_web_page_sends_is_refused_even_from_loopback(string header, string value)
+    {
+        await using var app = await CreateAsync(token: null, remote: "127.0.0.1");
+        using var client = app.CreateClient();
+
+        using var fromPage = new HttpRequestMessage(HttpMethod.Post, "/admin/drain");
+        fromPage.Headers.Add(header, value);
+        var refused = await client.SendAsync(fromPage);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("web pages", await refused.Content.ReadAsStringAsync());
+
+        using var typed = new HttpRequestMessage(HttpMethod.Post, "/admin/drain");
+        typed.Headers.Add("Sec-Fetch-Site", "none"); // a user typing the URL: not a page acting on its own
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(typed)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, "127.0.0.1", null, true)]
+    [InlineData(null, "10.1.2.3", null, false)]
+    [InlineData(null, "127.0.0.1", "Origin", false)]
+    [InlineData("s3cret-admin-token", "127.0.0.1", null, false)]
+    [InlineData("s3cret-admin-token", "10.1.2.3", "Authorization", true)]
+    public async Task On_a_shared_port_error_texts_follow_the_admin_rule(string? token, string remote, string? header, bool seesErrors)
+    {
+        // A check that really fails, with an error text: free disk above what any disk has.
+        await using var app = await CreateAsync(token, remote, new()
+        {
+            ["Management__Port"] = "0",
+            ["Health__DiskSpace__MinimumFreeMegabytes"] = "1000000000",
+        });
+        using var client = app.CreateClient();
+        if (header == "Origin")
+        {
+            client.DefaultRequestHeaders.Add("Origin", "http://attacker.example");
+        }
+        else if (header == "Authorization")
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var body = await Poll.UntilAsync(async () => await (await client.GetAsync("/readyz/disk_space")).Content.ReadAsStringAsync(),
+            text => text.Contains("\"fail\"", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the disk_space check to fail");
+        Assert.Equal(seesErrors, body.Contains("\"error\"", StringComparison.Ordinal));
+    }
+
+    private static async Task<WebApplicationFactory<Program>> CreateAsync(string? token, string remote, Dictionary<string, string?>? more = null)
     {
         var settings = await SharedServers.ServiceSettingsAsync();
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
         return InMemoryService.Start(web =>
         {
+            web.UseSetting("Management:Port", ManagementPort.ToString());
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key.Replace("__", ":", StringComparison.Ordinal), value);
             }
 
-            web.UseSetting("Management:Port", ManagementPort.ToString());
             web.UseSetting("Admin:Token", token);
             web.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new CallerFilter(IPAddress.Parse(remote))));
         });

@@ -86,4 +86,41 @@ public sealed class ManagementPortTests(ServiceFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Contains(allowed, response.Content.Headers.Allow);
     }
+
+    [Theory]
+    [InlineData("/healthz/")]
+    [InlineData("/HEALTHZ/")]
+    [InlineData("/%68ealthz")]
+    [InlineData("/%68ealthz/")]
+    [InlineData("/readyz/")]
+    [InlineData("/Readyz/x")]
+    [InlineData("/METRICS")]
+    [InlineData("/admin/drain/")]
+    public async Task Management_paths_spelled_any_way_routing_accepts_are_404_on_the_app_port(string path)
+    {
+        Assert.Equal(404, await RawHttp.SendAsync(Service.AppPort, $"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+    }
+
+    [Theory]
+    [InlineData("/healthz/")]
+    [InlineData("/HEALTHZ")]
+    [InlineData("/%68ealthz")]
+    [InlineData("/readyz/")]
+    [InlineData("/READYZ")]
+    public async Task The_same_spellings_answer_on_the_management_port(string path)
+    {
+        Assert.Equal(200, await RawHttp.SendAsync(Service.ManagementPort, $"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task Head_answers_like_get_without_a_body(string path)
+    {
+        using var head = await Service.Management.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.True(head.Headers.CacheControl?.NoStore, "Cache-Control: no-store on HEAD too");
+    }
 }

@@ -31,7 +31,7 @@ public static class NoteEndpoints
     public static IEndpointRouteBuilder MapNotes(this IEndpointRouteBuilder endpoints)
     {
         var notes = endpoints.MapGroup("/api/notes").WithTags("Notes");
-        notes.MapPost("/", CreateAsync);
+        notes.MapPost("/", CreateAsync).WithMetadata(new RequestBodyLimit(NoteText.MaxBodyBytes));
         notes.MapGet("/{id:long}", GetAsync);
         notes.MapGet("/", ListAsync);
         return endpoints;
@@ -41,14 +41,9 @@ public static class NoteEndpoints
         CreateNoteRequest request, INoteStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var text = request.Text?.Trim();
-        if (string.IsNullOrEmpty(text))
+        if (!NoteText.IsValid(text, out var problem))
         {
-            return Invalid("text", "Text is required and cannot be blank.");
-        }
-
-        if (text.Length > Note.MaxTextLength)
-        {
-            return Invalid("text", $"Text must be at most {Note.MaxTextLength} characters (got {text.Length}).");
+            return Invalid("text", problem);
         }
 
         // Whole microseconds: what a database timestamp keeps, so the reply to POST equals every later GET.
