@@ -138,7 +138,7 @@ class Redis:
 class Service:
     """One process of ours or of a baseline; `app`/`mgmt` ports; output in a log file."""
 
-    def __init__(self, name, dll, work, env, mgmt=True):
+    def __init__(self, name, dll, work, env, mgmt=True, launcher=()):
         self.name = name
         self.app = free_port()
         self.mgmt = free_port() if mgmt else self.app
@@ -150,7 +150,7 @@ class Service:
         full.update(env)
         self.log_path = os.path.join(work, f"{name}-{self.app}.log")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(["dotnet", dll], cwd=os.path.dirname(dll), env=full, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([*launcher, "dotnet", dll], cwd=os.path.dirname(dll), env=full, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -446,6 +446,73 @@ def scenario_rolling(ours_dll, env, work, drain_seconds, restarts_per_instance=1
 
 # ---------------------------------------------------------------- report
 
+def open_idle(port, count):
+    """`count` TCP connections to `port` that send nothing; a refused or timed-out connect is skipped."""
+    socks = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.settimeout(2)
+        try:
+            sock.connect(("127.0.0.1", port))
+            socks.append(sock)
+        except OSError:
+            sock.close()
+    return socks
+
+
+def still_open(socks):
+    """Connections the server has not closed (a closed one is readable with nothing to read)."""
+    import select
+    alive = 0
+    for sock in socks:
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                alive += 1
+        except OSError:
+            pass
+    return alive
+
+
+def scenario_hostile(ours_dll, bare_dll, env, work, seconds, limit=2000):
+    """Idle connections to the app port, up to the app port's budget and twice it; probes timed meanwhile.
+    Ours is probed on its management port; bare has one port, so its probe shares the flooded one."""
+    log(f"8. hostile traffic: idle-connection floods of {limit} and {2 * limit} on the app port")
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    cases = []
+    for name, dll, launcher, count in (("ours", ours_dll, (), limit), ("ours", ours_dll, (), 2 * limit), ("bare", bare_dll, (), 2 * limit),
+                                       ("ours (fd limit 4096)", ours_dll, ("prlimit", "--nofile=4096:4096", "--"), 6000),
+                                       ("bare (fd limit 4096)", bare_dll, ("prlimit", "--nofile=4096:4096", "--"), 6000)):
+        ours = name.startswith("ours")
+        service = Service(name.split()[0], dll, work, env if ours else {}, mgmt=ours, launcher=launcher)
+        try:
+            wait_status(service.mgmt, "/readyz" if ours else "/", timeout=120)
+            rss_before = rss_mib(service.proc.pid)
+            socks = open_idle(service.app, count)
+            time.sleep(2)
+            probes = {"healthz": timed_probes(service.mgmt, "/healthz" if ours else "/", seconds, workers=2, timeout=2.0)}
+            if ours:
+                probes["readyz"] = timed_probes(service.mgmt, "/readyz", seconds, workers=2, timeout=2.0)
+            alive = service.proc.poll() is None
+            case = {"service": name, "connections": count, "accepted": len(socks), "held_open": still_open(socks), "alive": alive,
+                    "rss_before_mib": round(rss_before, 1), "rss_mib": round(rss_mib(service.proc.pid), 1) if alive else None,
+                    "healthz": probes["healthz"], "readyz": probes.get("readyz")}
+            for sock in socks:
+                sock.close()
+            case["serves_after"] = alive and wait_status(service.app, "/", timeout=15) is not None
+            cases.append(case)
+            log(f"   {name}, {count} connections: alive {alive}, held {case['held_open']}, RSS {case['rss_mib']} MiB, "
+                f"probe p99 {probes['healthz']['p99_ms']} ms, {probes['healthz']['timeouts']} timeouts")
+        except (TimeoutError, OSError) as error:
+            cases.append({"service": name, "connections": count, "alive": service.proc.poll() is None, "error": str(error)})
+        finally:
+            service.stop()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return {"limit": limit, "cases": cases}
+
+
 def fmt(value, digits=1):
     return "—" if value is None else f"{value:,.{digits}f}"
 
@@ -457,7 +524,7 @@ def verdict(ok):
 def write_report(results, path_md, path_json):
     with open(path_json, "w") as f:
         json.dump(results, f, indent=2)
-    s1, rss, fl, hang, st, up, roll = (results[k] for k in ("probe_throughput", "rss", "flood", "hang", "sigterm", "startup", "rolling"))
+    s1, rss, fl, hang, st, up, roll, hostile = (results[k] for k in ("probe_throughput", "rss", "flood", "hang", "sigterm", "startup", "rolling", "hostile"))
     rows = [
         ("1. `/healthz` throughput vs bare Kestrel", f"{fmt(s1['ours']['rps'], 0)} vs {fmt(s1['bare']['rps'], 0)} req/s = **{s1['throughput_ratio']}×**; "
          f"p50 {fmt(s1['ours']['p50_ms'], 2)} vs {fmt(s1['bare']['p50_ms'], 2)} ms, p99 {fmt(s1['ours']['p99_ms'], 2)} vs {fmt(s1['bare']['p99_ms'], 2)} ms",
@@ -512,6 +579,7 @@ def main():
         results["sigterm"] = scenario_sigterm(args.ours, env, args.work, drain_seconds=5 if args.quick else 15, min_requests=20000)
         results["startup"] = scenario_startup(args.ours, args.bare, env, args.work, rounds=3 if args.quick else 7)
         results["rolling"] = scenario_rolling(args.ours, env, args.work, drain_seconds=2, restarts_per_instance=1 if args.quick else 3)
+        results["hostile"] = scenario_hostile(args.ours, args.bare, env, args.work, seconds=3 if args.quick else 10)
     finally:
         redis.stop()
         pg.stop()

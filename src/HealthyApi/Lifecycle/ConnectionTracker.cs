@@ -30,9 +30,11 @@ public sealed class ConnectionTracker
         }
     };
 
-    /// <summary>Marks a request of <paramref name="connectionId"/> as in the application until the returned scope ends.</summary>
-    public IDisposable RequestInProgress(string connectionId) =>
-        _connections.TryGetValue(connectionId, out var tracked) ? tracked.Enter() : NoScope.Instance;
+    /// <summary>
+    /// Marks a request of <paramref name="connectionId"/> as in the application until the returned scope ends.
+    /// A request on a connection the tracker does not know (an in-memory test server has no connection id) is not tracked.</summary>
+    public IDisposable RequestInProgress(string? connectionId) =>
+        connectionId is not null && _connections.TryGetValue(connectionId, out var tracked) ? tracked.Enter() : NoScope.Instance;
 
     private void CloseIdle()
     {

@@ -16,7 +16,7 @@ public sealed class ListenerLimitsOptions
     public int AppConnections { get; set; } = 2000;
 
     /// <summary>The management port's own budget: probes and scrapes still answer while the app port is flooded.</summary>
-    public int ManagementConnections { get; set; } = 64;
+    public int ManagementConnections { get; set; } = 1024;
 
     /// <summary>WebSocket and other upgraded connections, counted apart from the rest by Kestrel.</summary>
     public int UpgradedConnections { get; set; } = 100;

@@ -70,8 +70,8 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task No_part_of_a_password_that_breaks_the_connection_string_syntax_is_echoed()
     {
-        // An unquoted ';' (Npgsql) or ',' (StackExchange.Redis) inside a password splits it into a bogus
-        // keyword, and the parsers quote that keyword back in their errors.
+        // An unquoted separator inside a password splits it into a bogus keyword, and the connection-string
+        // parsers quote that keyword back in their errors.
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
 #if (postgres)

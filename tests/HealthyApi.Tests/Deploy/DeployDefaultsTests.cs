@@ -44,6 +44,20 @@ public sealed class DeployDefaultsTests
         var needed = Shutdown.DrainDelay + Shutdown.ShutdownTimeout + ShutdownOptionsValidator.ExitMargin;
         Assert.True(needed.TotalSeconds <= Yaml.Int(Values, "terminationGracePeriodSeconds"), $"{needed.TotalSeconds} s needed, grace period {Yaml.Int(Values, "terminationGracePeriodSeconds")} s");
 
+        // The limits and the pool: the chart states the service's own defaults, so neither surprises the other.
+        var limits = new ListenerLimitsOptions();
+        Assert.Equal(limits.AppConnections, Yaml.Int(Values, "limits.appConnections"));
+        Assert.Equal(limits.ManagementConnections, Yaml.Int(Values, "limits.managementConnections"));
+        Assert.Equal(limits.RequestHeadersTimeout.TotalSeconds, Yaml.Int(Values, "limits.requestHeadersTimeoutSeconds"));
+        Assert.Equal(limits.MaxRequestBodyBytes, Yaml.Int(Values, "limits.maxRequestBodyBytes"));
+#if (postgres)
+        var data = new HealthyApi.Data.DataOptions();
+        Assert.Equal(data.MaxPoolSize, Yaml.Int(Values, "database.maxPoolSize"));
+        Assert.Equal(data.ConnectionIdleLifetime.TotalSeconds, Yaml.Int(Values, "database.connectionIdleLifetimeSeconds"));
+        Assert.True(Yaml.Int(Values, "autoscaling.maxReplicas") * data.MaxPoolSize <= Yaml.Int(Values, "database.serverMaxConnections") - 10,
+            "the autoscaling maximum's pods x pool must fit PostgreSQL's max_connections with headroom");
+#endif
+
         // The design's probe table.
         Assert.Equal((10, 3), (Yaml.Int(Values, "probes.liveness.periodSeconds"), Yaml.Int(Values, "probes.liveness.failureThreshold")));
         Assert.Equal((5, 2), (Yaml.Int(Values, "probes.readiness.periodSeconds"), Yaml.Int(Values, "probes.readiness.failureThreshold")));
