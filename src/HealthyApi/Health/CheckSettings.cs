@@ -8,4 +8,10 @@ public sealed class CheckSettings
     /// slows the service, but taking every pod out of rotation for it would turn a slowdown into an outage.
     /// </summary>
     public bool Critical { get; set; } = true;
+
+    /// <summary>Overrides <c>Health__FailureThreshold</c> for this check.</summary>
+    public int? FailureThreshold { get; set; }
+
+    /// <summary>Overrides <c>Health__SuccessThreshold</c> for this check.</summary>
+    public int? SuccessThreshold { get; set; }
 }

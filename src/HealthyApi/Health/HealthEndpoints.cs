@@ -1,3 +1,4 @@
+using HealthyApi.Lifecycle;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Health;
@@ -19,6 +20,14 @@ public static class HealthEndpoints
         endpoints.MapMethods(options.LivenessPath, getOrHead, (HttpContext context, TimeProvider time) =>
                 HealthResponseWriter.WriteLivenessAsync(context, time.GetUtcNow()))
             .WithName("liveness")
+            .ExcludeFromDescription();
+
+        // Start-up has its own probe: a startupProbe on /readyz would restart a new pod whenever a dependency is
+        // down longer than its budget, and restarting never fixes a database. This one turns 200 when start-up
+        // work is done and stays 200; readiness alone then follows the dependencies.
+        endpoints.MapMethods(options.StartupPath, getOrHead, (HttpContext context, AppLifecycle lifecycle, TimeProvider time) =>
+                HealthResponseWriter.WriteStartupAsync(context, lifecycle.StartupCompleted, time.GetUtcNow()))
+            .WithName("startup")
             .ExcludeFromDescription();
 
         endpoints.MapMethods(options.ReadinessPath, getOrHead, (HttpContext context, ReadinessResponder responder) =>

@@ -29,6 +29,8 @@ public sealed class HealthMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _meter.CreateObservableGauge("health_check.status", () => CheckStatuses(_latest),
             description: "1 when the readiness check passed in the latest evaluation, else 0.");
+        _meter.CreateObservableGauge("health_check.pending", () => CheckPending(_latest),
+            description: "1 while a readiness check's latest outcome disagrees with its reported status, below its threshold, else 0.");
         _meter.CreateObservableGauge("app.draining", () => lifecycle.IsOutOfRotation ? 1 : 0,
             description: "1 while the instance is out of rotation (drained or shutting down), else 0.");
     }
@@ -46,6 +48,11 @@ public sealed class HealthMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static IEnumerable<Measurement<int>> CheckPending(ReadinessSnapshot? snapshot) =>
+        snapshot is null
+            ? []
+            : snapshot.Checks.Select(c => new Measurement<int>(c.Value.Pending is null ? 0 : 1, new KeyValuePair<string, object?>("check", c.Key)));
 
     private static IEnumerable<Measurement<int>> CheckStatuses(ReadinessSnapshot? snapshot) =>
         snapshot is null

@@ -9,11 +9,23 @@ public sealed class HealthOptions
 
     public string ReadinessPath { get; set; } = "/readyz";
 
+    /// <summary>503 until start-up work is done, then 200 for the life of the process: the startupProbe's target.</summary>
+    public string StartupPath { get; set; } = "/startupz";
+
     /// <summary>How often the readiness checks run in the background (jittered by ±10 %).</summary>
     public TimeSpan ReadinessPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Timeout for a check registered without one (community checks often are).</summary>
     public TimeSpan DefaultCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Consecutive failed evaluations before a passing check reports failing (1 = at once). A blip shorter
+    /// than that keeps the pod in rotation instead of flapping it out and back in.
+    /// </summary>
+    public int FailureThreshold { get; set; } = 1;
+
+    /// <summary>Consecutive passing evaluations before a failing check reports passing again (1 = at once).</summary>
+    public int SuccessThreshold { get; set; } = 1;
 
     /// <summary>Per-check settings by check name, e.g. <c>Health__Checks__redis__Critical=false</c>.</summary>
     public Dictionary<string, CheckSettings> Checks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -29,4 +41,10 @@ public sealed class HealthOptions
 
     public bool IsCritical(string checkName) =>
         !Checks.TryGetValue(checkName, out var settings) || settings.Critical;
+
+    public int FailureThresholdOf(string checkName) =>
+        Checks.TryGetValue(checkName, out var settings) && settings.FailureThreshold is { } own ? own : FailureThreshold;
+
+    public int SuccessThresholdOf(string checkName) =>
+        Checks.TryGetValue(checkName, out var settings) && settings.SuccessThreshold is { } own ? own : SuccessThreshold;
 }

@@ -15,6 +15,17 @@ public static class HealthResponseWriter
         json.WriteEndObject();
     }
 
+    /// <summary>/startupz: <c>{"status":"started"|"starting","timestamp":…}</c>, 200 or 503.</summary>
+    public static async Task WriteStartupAsync(HttpContext context, bool started, DateTimeOffset now)
+    {
+        Prepare(context, started ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString("status", started ? "started" : "starting");
+        json.WriteNumber("timestamp", UnixSeconds(now));
+        json.WriteEndObject();
+    }
+
     /// <param name="includeErrors">False for callers who may not see error texts (shared port, not loopback, no token).</param>
     public static async Task WriteReadinessAsync(HttpContext context, ReadinessReport report, bool includeErrors)
     {
@@ -38,6 +49,11 @@ public static class HealthResponseWriter
             if (!check.Critical)
             {
                 json.WriteBoolean("critical", false);
+            }
+
+            if (check.Pending is not null)
+            {
+                json.WriteString("pending", check.Pending);
             }
 
             if (includeErrors && check.Error is not null)

@@ -18,6 +18,7 @@ public sealed class ReadinessMonitor : BackgroundService
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CheckStatus> _logged = new(StringComparer.Ordinal);
+    private readonly FlapFilter _flaps = new();
     private TaskCompletionSource<ReadinessSnapshot> _next = NewSignal();
     private ReadinessSnapshot? _latest;
     private volatile bool _startupTasksDone;
@@ -90,7 +91,7 @@ public sealed class ReadinessMonitor : BackgroundService
             var started = _time.GetTimestamp();
             try
             {
-                Publish(await _evaluator.EvaluateAsync(stoppingToken));
+                Publish(_flaps.Apply(await _evaluator.EvaluateAsync(stoppingToken), _options.CurrentValue));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

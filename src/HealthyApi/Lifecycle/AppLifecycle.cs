@@ -15,10 +15,27 @@ public sealed class AppLifecycle
     private readonly Lock _gate = new();
     private LifecyclePhase _phase = LifecyclePhase.Starting;
     private bool _startupComplete;
+    private CancellationTokenSource _inRotation = new();
 
     public LifecyclePhase Phase
     {
         get { lock (_gate) { return _phase; } }
+    }
+
+    /// <summary>True from the end of start-up work for the life of the process, whatever the dependencies do (/startupz).</summary>
+    public bool StartupCompleted
+    {
+        get { lock (_gate) { return _startupComplete; } }
+    }
+
+    /// <summary>
+    /// Cancelled the moment the instance leaves rotation (drain or SIGTERM). Long-lived responses (streams)
+    /// observe it and end, so their clients reconnect to another instance during the drain delay instead of
+    /// holding shutdown to its timeout. A resume starts a fresh token.
+    /// </summary>
+    public CancellationToken LeavingRotation
+    {
+        get { lock (_gate) { return _inRotation.Token; } }
     }
 
     /// <summary>True while load balancers must stop sending new work (drain or shutdown).</summary>
@@ -62,11 +79,28 @@ public sealed class AppLifecycle
 
     private (LifecyclePhase Before, LifecyclePhase After) Transition(Func<LifecyclePhase, LifecyclePhase> next)
     {
+        CancellationTokenSource? leaving = null;
+        (LifecyclePhase, LifecyclePhase) result;
         lock (_gate)
         {
             var before = _phase;
             _phase = next(before);
-            return (before, _phase);
+            var wasOut = before is LifecyclePhase.Draining or LifecyclePhase.Stopping;
+            var isOut = _phase is LifecyclePhase.Draining or LifecyclePhase.Stopping;
+            if (isOut && !wasOut)
+            {
+                leaving = _inRotation;
+            }
+            else if (wasOut && !isOut)
+            {
+                _inRotation = new CancellationTokenSource();
+            }
+
+            result = (before, _phase);
         }
+
+        // Outside the lock: the callbacks (streams ending) may read the phase.
+        leaving?.Cancel();
+        return result;
     }
 }

@@ -11,10 +11,12 @@ public sealed class ManagementPaths
 
     private readonly PathString _liveness;
     private readonly PathString _readiness;
+    private readonly PathString _startup;
 
     public ManagementPaths(IOptions<HealthOptions> health)
     {
         _liveness = new PathString(health.Value.LivenessPath.TrimEnd('/'));
+        _startup = new PathString(health.Value.StartupPath.TrimEnd('/'));
         _readiness = new PathString(health.Value.ReadinessPath.TrimEnd('/'));
     }
 
@@ -25,6 +27,7 @@ public sealed class ManagementPaths
     /// </summary>
     public bool Contains(PathString path) =>
         path.StartsWithSegments(_liveness, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(_startup, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(_readiness, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(Metrics, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(AdminPrefix, StringComparison.OrdinalIgnoreCase);

@@ -35,6 +35,7 @@ public sealed class DeployDefaultsTests
     public void Values_match_the_service_defaults_and_fit_the_grace_period()
     {
         Assert.Equal(Service.LivenessPath, Yaml.Str(Values, "health.livenessPath"));
+        Assert.Equal(Service.StartupPath, Yaml.Str(Values, "health.startupPath"));
         Assert.Equal(Service.ReadinessPath, Yaml.Str(Values, "health.readinessPath"));
         Assert.Equal(Shutdown.DrainDelay.TotalSeconds, Yaml.Int(Values, "health.drainDelaySeconds"));
         Assert.Equal(Shutdown.ShutdownTimeout.TotalSeconds, Yaml.Int(Values, "health.shutdownTimeoutSeconds"));
@@ -85,7 +86,7 @@ public sealed class DeployDefaultsTests
         Assert.Equal(Yaml.Int(Values, "ports.http"), ports["http"]);
         Assert.Equal(Yaml.Int(Values, "ports.management"), ports["management"]);
 
-        foreach (var (probe, key, path) in new[] { ("startupProbe", "startup", "readinessPath"), ("livenessProbe", "liveness", "livenessPath"), ("readinessProbe", "readiness", "readinessPath") })
+        foreach (var (probe, key, path) in new[] { ("startupProbe", "startup", "startupPath"), ("livenessProbe", "liveness", "livenessPath"), ("readinessProbe", "readiness", "readinessPath") })
         {
             Assert.Equal(Yaml.Str(Values, $"health.{path}"), Yaml.Str(container, $"{probe}.httpGet.path"));
             Assert.Equal("management", Yaml.Str(container, $"{probe}.httpGet.port"));

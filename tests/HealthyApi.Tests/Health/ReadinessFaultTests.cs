@@ -1,6 +1,4 @@
-#if (postgres)
 using System.Diagnostics;
-#endif
 using System.Net;
 using HealthyApi.Tests.Infrastructure;
 using static HealthyApi.Tests.Infrastructure.FaultRig;
@@ -181,6 +179,40 @@ public sealed class ReadinessFaultTests
 
         rig.Redis.Thaw();
         await AssertRecoversAsync(rig, "readiness to recover after Redis resumes");
+    }
+
+    [Fact]
+    public async Task A_redis_blip_shorter_than_the_failure_threshold_keeps_readiness_200_and_a_longer_one_fails_it()
+    {
+        await using var rig = await StartAsync(new Dictionary<string, string?>(RedisCritical) { ["Health__Checks__redis__FailureThreshold"] = "2" });
+
+        // One failing evaluation (Redis hung past the check's 1 s timeout), then Redis answers again.
+        rig.Redis.Freeze();
+        var (status, body, _) = await rig.ReadinessUntilAsync((_, b) => b.GetProperty("checks").GetProperty("redis").TryGetProperty("pending", out var pending),
+            Period * 3, "the first failing redis evaluation to show as pending");
+        rig.Redis.Thaw();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("pass", CheckStatus(body, "redis"));
+        Assert.StartsWith("timeout 1 of 2", body.GetProperty("checks").GetProperty("redis").GetProperty("pending").GetString());
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Period * 2)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await rig.Service.ReadinessAsync()).Status);
+            await Task.Delay(100); // sampling what a load balancer would see, not waiting for something
+        }
+
+        // Two failing evaluations in a row: out of rotation.
+        rig.Redis.Freeze();
+        try
+        {
+            var (_, failed, elapsed) = await rig.ReadinessUntilAsync((code, _) => code == HttpStatusCode.ServiceUnavailable, Period * 4, "readiness to fail after two failing evaluations");
+            Assert.Equal("timeout", CheckStatus(failed, "redis"));
+            Assert.True(elapsed >= Period * 0.9, $"readiness failed after {elapsed.TotalSeconds:0.0} s: one failing evaluation should not be enough");
+        }
+        finally
+        {
+            rig.Redis.Thaw();
+        }
     }
 
     [Fact]

@@ -8,4 +8,7 @@ public interface INoteStore
     Task<Note?> FindAsync(long id, CancellationToken cancellationToken);
 
     Task<NoteResponse[]> ListNewestAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> notes with an id above <paramref name="afterId"/>, oldest first (the stream's catch-up).</summary>
+    Task<NoteResponse[]> ListAfterAsync(long afterId, int limit, CancellationToken cancellationToken);
 }

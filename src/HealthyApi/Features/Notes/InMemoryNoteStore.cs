@@ -28,4 +28,12 @@ public sealed class InMemoryNoteStore : INoteStore
             .Take(limit)
             .Select(NoteResponse.From)
             .ToArray());
+
+    public Task<NoteResponse[]> ListAfterAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(_notes.Values
+            .Where(n => n.Id > afterId)
+            .OrderBy(n => n.Id)
+            .Take(limit)
+            .Select(NoteResponse.From)
+            .ToArray());
 }

@@ -21,6 +21,7 @@ public static class NoteEndpoints
 #else
         builder.Services.AddSingleton<INoteStore, InMemoryNoteStore>();
 #endif
+        builder.Services.AddSingleton<NoteFeed>();
 #if (redis)
         builder.Services.TryAddSingleton<SecretRedactor>();
         builder.Services.AddSingleton<NoteCache>();
@@ -34,11 +35,12 @@ public static class NoteEndpoints
         notes.MapPost("/", CreateAsync).WithMetadata(new RequestBodyLimit(NoteText.MaxBodyBytes));
         notes.MapGet("/{id:long}", GetAsync);
         notes.MapGet("/", ListAsync);
+        notes.MapGet("/stream", NoteStream.Open);
         return endpoints;
     }
 
     private static async Task<Results<Created<NoteResponse>, ValidationProblem>> CreateAsync(
-        CreateNoteRequest request, INoteStore store, TimeProvider time, CancellationToken cancellationToken)
+        CreateNoteRequest request, INoteStore store, NoteFeed feed, TimeProvider time, CancellationToken cancellationToken)
     {
         var text = request.Text?.Trim();
         if (!NoteText.IsValid(text, out var problem))
@@ -50,6 +52,7 @@ public static class NoteEndpoints
         var now = time.GetUtcNow();
         var createdAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var note = await store.AddAsync(new Note { Text = text, CreatedAt = createdAt }, cancellationToken);
+        feed.NoteAdded();
         var response = NoteResponse.From(note);
         return TypedResults.Created($"/api/notes/{note.Id}", response);
     }

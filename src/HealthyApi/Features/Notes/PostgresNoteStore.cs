@@ -26,4 +26,14 @@ public sealed class PostgresNoteStore : INoteStore
             .Take(limit)
             .Select(n => new NoteResponse(n.Id, n.Text, n.CreatedAt))
             .ToArrayAsync(cancellationToken);
+
+    // Ids come from an identity sequence: a transaction still open when a later one commits can make a note
+    // appear below ids already streamed. Notes here are single-row inserts, so that window is milliseconds.
+    public Task<NoteResponse[]> ListAfterAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        _db.Set<Note>().AsNoTracking()
+            .Where(n => n.Id > afterId)
+            .OrderBy(n => n.Id)
+            .Take(limit)
+            .Select(n => new NoteResponse(n.Id, n.Text, n.CreatedAt))
+            .ToArrayAsync(cancellationToken);
 }
