@@ -222,8 +222,10 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task A_service_that_was_never_ready_exits_0_at_once_on_sigterm()
     {
-        // Dependencies that never answer: the service listens but stays `starting`, never in rotation.
+        // A critical check that can never pass (more free disk than any disk has): the service listens but
+        // stays `starting`, never in rotation.
         var settings = RegisteredChecks.UnreachableDependencies();
+        settings["Health__DiskSpace__MinimumFreeMegabytes"] = "1000000000";
         settings["Health__DrainDelay"] = "00:00:15";
         await using var service = ServiceProcess.Start(settings);
         await Poll.UntilAsync(async () => (await service.Management.GetAsync("/healthz")).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the service to listen");
