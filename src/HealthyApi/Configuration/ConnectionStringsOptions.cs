@@ -8,12 +8,11 @@ public sealed class ConnectionStringsOptions
 #if (postgres)
     /// <summary>Npgsql syntax, e.g. <c>Host=db;Database=app;Username=app;Password=…</c>.</summary>
     public string? Postgres { get; set; }
-#endif
-#if (postgres && redis)
 
 #endif
 #if (redis)
     /// <summary>StackExchange.Redis syntax, e.g. <c>redis:6379,password=…</c>.</summary>
     public string? Redis { get; set; }
+
 #endif
 }
