@@ -466,8 +466,9 @@ def still_open(socks):
     alive = 0
     for sock in socks:
         try:
-            readable, _, _ = select.select([sock], [], [], 0)
-            if not readable or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+            poller = select.poll()  # select() cannot take descriptors above 1024
+            poller.register(sock, select.POLLIN)
+            if not poller.poll(0) or sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
                 alive += 1
         except OSError:
             pass
@@ -545,6 +546,17 @@ def write_report(results, path_md, path_json):
         ("7. rolling restart, 3 instances behind nginx", f"{roll['failed']} failed of {roll['requests']:,} across {roll['restarts']} restarts in {roll['roll_s']} s "
          f"(drain delay {roll['drain_delay_s']} s)", "0 failures", verdict(roll["failed"] == 0)),
     ]
+    for case in hostile["cases"]:
+        probe = case.get("healthz") or {}
+        ours = case["service"].startswith("ours")
+        rows.append((f"8. {case['connections']:,} idle connections to the app port, {case['service']}",
+                     f"{'alive' if case['alive'] else '**died**'}; held {case.get('held_open', '—')} of {case.get('accepted', '—')} accepted; "
+                     f"RSS {fmt(case.get('rss_before_mib'))} → {fmt(case.get('rss_mib'))} MiB; "
+                     f"{'management `/healthz`' if ours else '`/` on the flooded port'} p99 {fmt(probe.get('p99_ms'), 2)} ms, "
+                     f"{probe.get('timeouts', '—')} of {probe.get('requests', '—')} timed out"
+                     + (f"; `/readyz` p99 {fmt(case['readyz']['p99_ms'], 2)} ms" if case.get("readyz") else ""),
+                     "alive; probes answer; holds ≤ the budget" if ours else "baseline",
+                     verdict(case["alive"] and probe.get("timeouts", 1) == 0 and (case.get("held_open") or 0) <= hostile["limit"]) if ours else "—"))
     meta = results["meta"]
     with open(path_md, "w") as f:
         f.write(f"# Benchmark results\n\n`{meta['command']}` on {meta['date']}, {meta['machine']}.\n\n")
