@@ -25,7 +25,7 @@ public sealed class ItemTemplateTests(TemplatePackage package)
 
         Assert.Equal(program, File.ReadAllText(Path.Combine(service, "Program.cs")));
         Assert.Equal(filesBefore + 4, Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length); // two checks, two tests, no helper
-        Assert.DoesNotContain(Directory.GetFiles(project, "healthy-check*", SearchOption.AllDirectories), f => true);
+        Assert.Empty(Directory.GetFiles(project, "healthy-check*", SearchOption.AllDirectories)); // no helper script left behind
         Assert.True(File.Exists(Path.Combine(tests, "Health", "SchemaRegistryHealthCheckTests.cs")));
         var check = File.ReadAllText(Path.Combine(service, "Health", "Checks", "SchemaRegistryHealthCheck.cs"));
         Assert.Contains("namespace Acme.Orders.Health.Checks;", check);

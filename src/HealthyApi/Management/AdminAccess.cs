@@ -75,7 +75,7 @@ public sealed class AdminAccess : IReadinessDetailAccess
         $"{CallerAddress(context)?.ToString() ?? "unknown"} ({(_tokenHash is not null ? "token" : "loopback")})";
 
     /// <summary>The TCP peer; IPv4 callers of a dual-mode socket arrive as ::ffff:a.b.c.d, shown and judged as a.b.c.d.</summary>
-    public static IPAddress? CallerAddress(HttpContext context)
+    private static IPAddress? CallerAddress(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress;
         return address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;

@@ -13,17 +13,16 @@ public sealed class ConnectionBudget
     private readonly string _listener;
     private readonly int _limit;
     private readonly ILogger _logger;
-    private readonly LogThrottle _refusals = new(TimeSpan.FromSeconds(10), TimeProvider.System);
+    private readonly LogThrottle _refusals;
     private long _open;
 
-    public ConnectionBudget(string listener, int limit, ILogger logger)
+    public ConnectionBudget(string listener, int limit, TimeProvider time, ILogger logger)
     {
         _listener = listener;
         _limit = limit;
+        _refusals = new LogThrottle(TimeSpan.FromSeconds(10), time);
         _logger = logger;
     }
-
-    public int Limit => _limit;
 
     public ConnectionDelegate Guard(ConnectionDelegate next) => async connection =>
     {

@@ -30,11 +30,11 @@ public static class ManagementExtensions
         builder.Services.AddSingleton<IValidateOptions<ListenerLimitsOptions>, ListenerLimitsValidator>();
 
         // Runs after start-up validation, so the ports parse here.
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ManagementOptions>, IOptions<ListenerLimitsOptions>, ConnectionTracker, ILoggerFactory>(
-            (kestrel, management, limits, connections, loggers) =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ManagementOptions>, IOptions<ListenerLimitsOptions>, ConnectionTracker, TimeProvider, ILoggerFactory>(
+            (kestrel, management, limits, connections, time, loggers) =>
             {
                 var logger = loggers.CreateLogger(typeof(ConnectionBudget));
-                var (app, admin) = Budgets(limits.Value, FileDescriptorLimit.Current(), logger);
+                var (app, admin) = Budgets(limits.Value, FileDescriptorLimit.Current(), time, logger);
                 kestrel.Limits.MaxConcurrentConnections = null; // per listener instead, below
                 kestrel.Limits.MaxConcurrentUpgradedConnections = limits.Value.UpgradedConnections;
                 kestrel.Limits.RequestHeadersTimeout = limits.Value.RequestHeadersTimeout;
@@ -58,7 +58,7 @@ public static class ManagementExtensions
     /// The app port's budget is capped below the file-descriptor limit, less the management port's budget
     /// and a reserve, so a flood that reaches the cap still leaves descriptors for probes and dependencies.
     /// </summary>
-    private static (ConnectionBudget App, ConnectionBudget Management) Budgets(ListenerLimitsOptions limits, long? descriptors, ILogger logger)
+    private static (ConnectionBudget App, ConnectionBudget Management) Budgets(ListenerLimitsOptions limits, long? descriptors, TimeProvider time, ILogger logger)
     {
         var app = limits.AppConnections;
         if (descriptors is { } fds && fds - FileDescriptorLimit.Reserve - limits.ManagementConnections < app)
@@ -68,7 +68,7 @@ public static class ManagementExtensions
                 fds, app, limits.AppConnections);
         }
 
-        return (new ConnectionBudget("App", app, logger), new ConnectionBudget("Management", limits.ManagementConnections, logger));
+        return (new ConnectionBudget("App", app, time, logger), new ConnectionBudget("Management", limits.ManagementConnections, time, logger));
     }
 
     /// <summary>Routes each request to the listener it belongs to (see <see cref="ManagementPortGate"/>).</summary>
