@@ -2,16 +2,19 @@
 # usage: ./test.sh [extra dotnet test arguments]
 # Runs the whole test suite. The tests start their own throwaway PostgreSQL and Redis servers
 # (or use TEST_POSTGRES / TEST_REDIS) and a Prometheus server for the scrape test; this script only
-# makes sure the binaries are installed: promtool and prometheus (Debian package prometheus), and
-# python3-jsonschema + python3-yaml for the Helm values schema tests.
+# makes sure the binaries are installed: promtool and prometheus (Debian package prometheus), and the
+# deploy tests' tools (scripts/deploy-tools.sh: helm, kubectl, node's schema validators, podman).
 # Everything a run starts lives under one folder of its own; when the run ends, however it ends,
 # no process and no file of it may remain, and this script fails the run if any does.
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=scripts/deps.sh
 . scripts/deps.sh
+# shellcheck source=scripts/deploy-tools.sh
+. scripts/deploy-tools.sh
 
-ensure_packages prometheus python3-jsonschema
+ensure_packages prometheus
+ensure_deploy_tools tests/HealthyApi.Tests/Deploy/validate
 command -v dotnet >/dev/null 2>&1 || { echo "error: dotnet not found: install the .NET 10 SDK (https://dot.net)" >&2; exit 1; }
 
 log=$(mktemp)

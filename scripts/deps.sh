@@ -37,7 +37,6 @@ missing_packages() {
   for extra in "$@"; do
     case "$extra" in
       prometheus) command -v promtool >/dev/null 2>&1 || missing+=(prometheus) ;;
-      python3-jsonschema) python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || missing+=(python3-jsonschema python3-yaml) ;;
       *) command -v "$extra" >/dev/null 2>&1 || missing+=("$extra") ;;
     esac
   done

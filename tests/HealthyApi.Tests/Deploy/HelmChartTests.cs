@@ -1,22 +1,93 @@
-using System.Text.RegularExpressions;
 using HealthyApi.Tests.Infrastructure;
 
 namespace HealthyApi.Tests.Deploy;
 
 /// <summary>
-/// What can be checked of the chart without a helm binary: the schema against the values, and the
-/// templates against the values and helpers they use. Rendering itself is not verified here.
+/// The chart through the real helm: lint --strict and template over a values matrix, every rendered
+/// object against the Kubernetes schemas, and the defects those tools and review found, one test each.
 /// </summary>
-public sealed partial class HelmChartTests
+public sealed class HelmChartTests
 {
     public static string ChartDir { get; } = Directory.GetDirectories(SourceTree.PathOf("deploy", "helm")).Single();
 
-    private static string ValuesFile => Path.Combine(ChartDir, "values.yaml");
+    /// <summary>helm refuses release names over 53 characters; this one has exactly 53.</summary>
+    private const string LongRelease = "payments-reconciliation-worker-eu-west-1-production-b";
 
-    private static string SchemaFile => Path.Combine(ChartDir, "values.schema.json");
+    /// <summary>Every optional feature on at once.</summary>
+    private const string AllFeatures = """
+        ingress:
+          enabled: true
+          className: nginx
+          annotations:
+            nginx.ingress.kubernetes.io/proxy-body-size: 1m
+          hosts:
+            - host: api.example.com
+              paths:
+                - path: /
+                  pathType: Prefix
+          tls:
+            - secretName: api-example-com-tls
+              hosts:
+                - api.example.com
+        autoscaling:
+          enabled: true
+          minReplicas: 2
+          maxReplicas: 10
+        metrics:
+          podMonitor:
+            enabled: true
+            labels:
+              release: prometheus
+          serviceMonitor:
+            enabled: true
+        networkPolicy:
+          httpFrom:
+            - namespaceSelector:
+                matchLabels:
+                  kubernetes.io/metadata.name: ingress-nginx
+        admin:
+          tokenSecretName: admin-token
+        otel:
+          endpoint: http://otel-collector.observability:4317
+        extraEnv:
+          - name: Logging__LogLevel__Default
+            value: Warning
+        resources:
+          requests:
+            cpu: 250m
+            memory: 192Mi
+          limits:
+            cpu: "1"
+            memory: 384Mi
+        volumes:
+          - name: ca-bundle
+            secret:
+              secretName: ca-bundle
+        volumeMounts:
+          - name: ca-bundle
+            mountPath: /etc/ssl/custom
+            readOnly: true
+        podAnnotations:
+          example.com/team: payments
+        podLabels:
+          example.com/tier: api
+        topologySpreadConstraints:
+          - maxSkew: 1
+            topologyKey: topology.kubernetes.io/zone
+            whenUnsatisfiable: ScheduleAnyway
+            labelSelector:
+              matchLabels:
+                app.kubernetes.io/name: healthy-api
+        """;
 
-    public static IEnumerable<string> Templates =>
-        Directory.GetFiles(Path.Combine(ChartDir, "templates"), "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".tpl", StringComparison.Ordinal) || f.EndsWith(".txt", StringComparison.Ordinal));
+    public static TheoryData<string, string, string> Matrix => new()
+    {
+        { "defaults", "healthy-api", "" },
+        { "every optional feature", "healthy-api", AllFeatures },
+        { "one replica", "healthy-api", "replicaCount: 1" },
+        { "three replicas", "healthy-api", "replicaCount: 3" },
+        { "a 53-character release name, every feature", LongRelease, AllFeatures },
+    };
 
     [Fact]
     public void Chart_has_the_layout_helm_create_gives()
@@ -34,14 +105,31 @@ public sealed partial class HelmChartTests
         Assert.Equal(Path.GetFileName(ChartDir), Yaml.Str(chart, "name"));
     }
 
-    [Fact]
-    public async Task Default_values_satisfy_the_schema()
+    [TheoryWith(Tool.Helm, Tool.Validators)]
+    [MemberData(nameof(Matrix))]
+    public async Task Lints_strictly_and_every_rendered_object_satisfies_the_Kubernetes_schemas(string values_, string release, string values)
     {
-        var (valid, errors) = await JsonSchemaCheck.ValidateAsync(SchemaFile, ValuesFile);
-        Assert.True(valid, errors);
+        _ = values_; // names the case in the test output
+        await Helm.LintAsync(values);
+        var rendered = await Helm.TemplateAsync(values, release);
+        await SchemaValidator.AssertValidAsync("kubernetes", rendered.File);
+
+        // The API server's limits, which neither lint nor the schemas check.
+        foreach (var o in rendered.Objects)
+        {
+            var name = Yaml.Str(o, "metadata.name");
+            Assert.True(name.Length <= 63, $"{Yaml.Str(o, "kind")} {name}: {name.Length} characters, the API server takes at most 63");
+            Assert.Matches("^[a-z]([-a-z0-9]*[a-z0-9])?$", name);
+            foreach (var (key, value) in (Dictionary<string, object?>)Yaml.At(o, "metadata.labels")!)
+            {
+                Assert.True(((string)value!).Length <= 63, $"{name}: label {key} is over 63 characters");
+            }
+        }
+
+        Assert.Equal(["Deployment", "NetworkPolicy", "Pod", "Service", "ServiceAccount"], rendered.Objects.Select(o => Yaml.Str(o, "kind")).Distinct().Intersect(["Deployment", "NetworkPolicy", "Pod", "Service", "ServiceAccount"]).Order());
     }
 
-    [Theory]
+    [TheoryWith(Tool.Helm)]
     [InlineData("replicaCount: two", "replicaCount")]
     [InlineData("probes:\n  liveness:\n    perodSeconds: 10", "perodSeconds")]
     [InlineData("health:\n  drainDelaySeconds: \"15\"", "drainDelaySeconds")]
@@ -49,87 +137,110 @@ public sealed partial class HelmChartTests
     [InlineData("ports:\n  management: 70000", "management")]
     [InlineData("otel:\n  protocol: http", "protocol")]
     [InlineData("replicas: 3", "replicas")]
-    public async Task A_wrong_type_or_unknown_key_is_rejected(string yaml, string named)
+    [InlineData("tests:\n  image: busybox", "image")]
+    public async Task A_wrong_type_or_unknown_key_is_rejected_by_the_values_schema(string yaml, string named)
     {
-        var file = Path.Combine(TestRun.Root, $"values-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, yaml + "\n");
-        var (valid, errors) = await JsonSchemaCheck.ValidateAsync(SchemaFile, ValuesFile, file);
-        Assert.False(valid, $"the schema accepted: {yaml}");
-        Assert.Contains(named, errors);
+        var (exit, output) = await Helm.RunAsync("template", "healthy-api", ChartDir, "-f", Helm.ValuesFile(yaml));
+        Assert.True(exit != 0, $"helm accepted: {yaml}");
+        Assert.Contains("schema", output);
+        Assert.Contains(named, output);
     }
 
-    [Fact]
-    public void Every_values_reference_in_the_templates_exists_in_values_yaml()
+    [FactWith(Tool.Helm)]
+    public async Task Probes_are_on_the_management_port_and_the_service_exposes_only_the_app_port()
     {
-        var values = Yaml.Load(ValuesFile);
-        var missing = Templates
-            .SelectMany(file => ValuesReference().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Path: m.Groups[1].Value)))
-            .Where(r => !Yaml.Has(values, r.Path))
-            .Select(r => $"{r.File}: .Values.{r.Path}")
-            .Distinct()
-            .ToList();
-        Assert.True(missing.Count == 0, "not in values.yaml: " + string.Join(", ", missing));
-        Assert.True(Templates.Sum(f => ValuesReference().Matches(File.ReadAllText(f)).Count) > 50, "the pattern found almost no references: the check proves nothing");
-    }
-
-    [Fact]
-    public void Every_include_is_defined_in_the_helpers()
-    {
-        var helpers = File.ReadAllText(Path.Combine(ChartDir, "templates", "_helpers.tpl"));
-        var defined = Define().Matches(helpers).Select(m => m.Groups[1].Value).ToHashSet();
-        var chartName = Path.GetFileName(ChartDir);
-        Assert.Contains($"{chartName}.fullname", defined);
-        Assert.Contains($"{chartName}.labels", defined);
-        Assert.Contains($"{chartName}.selectorLabels", defined);
-        var used = Templates.SelectMany(f => Include().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet();
-        Assert.NotEmpty(used);
-        Assert.All(used, name => Assert.True(defined.Contains(name), $"include \"{name}\" is not defined in _helpers.tpl"));
-        Assert.All(used, name => Assert.StartsWith(chartName + ".", name));
-    }
-
-    [Fact]
-    public void Every_template_balances_its_blocks()
-    {
-        foreach (var file in Templates)
-        {
-            var depth = 0;
-            foreach (Match action in Action().Matches(File.ReadAllText(file)))
-            {
-                depth += action.Groups[1].Value == "end" ? -1 : 1;
-                Assert.True(depth >= 0, $"{Path.GetFileName(file)}: an {{{{ end }}}} without an opening block at offset {action.Index}");
-            }
-
-            Assert.True(depth == 0, $"{Path.GetFileName(file)}: {depth} block(s) not closed with {{{{ end }}}}");
-        }
-    }
-
-    [Fact]
-    public void Probes_are_on_the_management_port_and_the_service_exposes_only_the_app_port()
-    {
-        var deployment = File.ReadAllText(Path.Combine(ChartDir, "templates", "deployment.yaml"));
+        var rendered = await Helm.TemplateAsync();
+        var container = Yaml.At(rendered.Single("Deployment"), "spec.template.spec.containers.0");
         foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
         {
-            var block = deployment[deployment.IndexOf(probe + ":", StringComparison.Ordinal)..];
-            block = block[..block.IndexOf("failureThreshold", StringComparison.Ordinal)];
-            Assert.Contains("port: management", block);
+            Assert.Equal("management", Yaml.Str(container, $"{probe}.httpGet.port"));
         }
 
-        var service = File.ReadAllText(Path.Combine(ChartDir, "templates", "service.yaml"));
-        Assert.Contains("targetPort: http", service);
-        Assert.DoesNotContain("targetPort: management", service);
-        Assert.DoesNotContain(".Values.ports.management", service);
+        var service = rendered.OfKind("Service").Single(s => !Yaml.Has(s, "spec.clusterIP"));
+        var port = Assert.Single((List<object?>)Yaml.At(service, "spec.ports")!);
+        Assert.Equal("http", Yaml.Str(port, "targetPort"));
     }
 
-    [GeneratedRegex(@"\.Values\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")]
-    private static partial Regex ValuesReference();
+    [FactWith(Tool.Helm)]
+    public async Task The_disruption_budget_lets_unready_pods_be_evicted()
+    {
+        // When a dependency is down every pod is unready; IfHealthyBudget (the default) would then refuse
+        // every eviction and block node drains for the whole outage.
+        var pdb = (await Helm.TemplateAsync("replicaCount: 2")).Single("PodDisruptionBudget");
+        Assert.Equal("AlwaysAllow", Yaml.Str(pdb, "spec.unhealthyPodEvictionPolicy"));
+    }
 
-    [GeneratedRegex("""define\s+"([^"]+)"\s*-?\}\}""")]
-    private static partial Regex Define();
+    [TheoryWith(Tool.Helm)]
+    [InlineData("replicaCount: 1", false)]
+    [InlineData("replicaCount: 2", true)]
+    [InlineData("replicaCount: 3\nautoscaling:\n  enabled: true\n  minReplicas: 1", false)]
+    [InlineData("replicaCount: 1\nautoscaling:\n  enabled: true\n  minReplicas: 2", true)]
+    public async Task The_disruption_budget_renders_only_when_more_than_one_replica_always_runs(string values, bool expected)
+    {
+        var rendered = await Helm.TemplateAsync(values);
+        Assert.Equal(expected, rendered.OfKind("PodDisruptionBudget").Any());
+    }
 
-    [GeneratedRegex("""(?:include|template)\s+"([^"]+)"\s""")]
-    private static partial Regex Include();
+    [FactWith(Tool.Helm)]
+    public async Task An_autoscaler_minimum_above_its_maximum_is_refused()
+    {
+        var (exit, output) = await Helm.RunAsync("template", "healthy-api", ChartDir, "-f", Helm.ValuesFile("autoscaling:\n  enabled: true\n  minReplicas: 5\n  maxReplicas: 3"));
+        Assert.True(exit != 0, "helm rendered minReplicas 5 > maxReplicas 3");
+        Assert.Contains("autoscaling.minReplicas (5) must not exceed autoscaling.maxReplicas (3)", output);
+    }
 
-    // Openers and end, right after "{{" or "{{-": "else if" starts with else and is not an opener.
-    [GeneratedRegex(@"\{\{-?\s*(if|range|with|define|block|end)\b")]
-    private static partial Regex Action();
+    [FactWith(Tool.Helm)]
+    public async Task The_test_pod_is_restricted_pinned_tokenless_and_outside_the_apps_selectors()
+    {
+        var rendered = await Helm.TemplateAsync("networkPolicy:\n  httpFrom:\n    - podSelector:\n        matchLabels:\n          role: frontend");
+        var pod = rendered.Single("Pod");
+        Assert.Equal("test", ((Dictionary<string, object?>)Yaml.At(pod, "metadata.annotations")!)["helm.sh/hook"]);
+
+        // Pod Security "restricted", as the app's own pod.
+        Assert.Equal("true", Yaml.Str(pod, "spec.securityContext.runAsNonRoot"));
+        Assert.Equal("RuntimeDefault", Yaml.Str(pod, "spec.securityContext.seccompProfile.type"));
+        var container = Yaml.At(pod, "spec.containers.0");
+        Assert.Equal("false", Yaml.Str(container, "securityContext.allowPrivilegeEscalation"));
+        Assert.Equal("ALL", Yaml.Str(container, "securityContext.capabilities.drop.0"));
+        Assert.Equal("false", Yaml.Str(pod, "spec.automountServiceAccountToken"));
+        Assert.Matches(@"^[^:@]+:[\w][\w.-]*$", Yaml.Str(container, "image"));
+        Assert.DoesNotMatch(":latest$", Yaml.Str(container, "image"));
+
+        // No selector of the app's takes the test pod for an app pod...
+        var labels = (Dictionary<string, object?>)Yaml.At(pod, "metadata.labels")!;
+        foreach (var (kind, path) in new[] { ("Deployment", "spec.selector.matchLabels"), ("Service", "spec.selector"), ("PodDisruptionBudget", "spec.selector.matchLabels"), ("NetworkPolicy", "spec.podSelector.matchLabels") })
+        {
+            var selector = (Dictionary<string, object?>)Yaml.At(rendered.OfKind(kind).First(), path)!;
+            Assert.False(selector.All(s => labels.TryGetValue(s.Key, out var v) && Equals(v, s.Value)), $"the {kind}'s selector matches the test pod");
+        }
+
+        // ...and a NetworkPolicy that admits only some callers still admits the test.
+        var httpRule = Yaml.At(rendered.Single("NetworkPolicy"), "spec.ingress.0");
+        Assert.Equal("http", Yaml.Str(httpRule, "ports.0.port"));
+        Assert.Contains((List<object?>)Yaml.At(httpRule, "from")!, peer =>
+            Yaml.Has(peer, "podSelector.matchLabels") && ((Dictionary<string, object?>)Yaml.At(peer, "podSelector.matchLabels")!).All(s => labels.TryGetValue(s.Key, out var v) && Equals(v, s.Value)));
+    }
+
+    [FactWith(Tool.Helm)]
+    public async Task Extra_volumes_are_mounted_beside_tmp()
+    {
+        var rendered = await Helm.TemplateAsync("volumes:\n  - name: ca\n    configMap:\n      name: ca\nvolumeMounts:\n  - name: ca\n    mountPath: /etc/ssl/ca\n    readOnly: true");
+        var pod = Yaml.At(rendered.Single("Deployment"), "spec.template.spec");
+        Assert.Equal(["tmp", "ca"], ((List<object?>)Yaml.At(pod, "volumes")!).Select(v => Yaml.Str(v, "name")));
+        Assert.Equal(["/tmp", "/etc/ssl/ca"], ((List<object?>)Yaml.At(pod, "containers.0.volumeMounts")!).Select(v => Yaml.Str(v, "mountPath")));
+    }
+
+    [FactWith(Tool.Helm)]
+    public async Task What_the_chart_says_names_only_the_dependencies_the_service_has()
+    {
+        // NOTES.txt (rendered by a client-side dry run), every template and the schema's descriptions.
+        var (exit, notes) = await Helm.RunAsync("install", "healthy-api", ChartDir, "--dry-run=client", "--namespace", "apps", "-f", Helm.ValuesFile(AllFeatures));
+        Assert.True(exit == 0, notes);
+        Assert.Contains("NOTES:", notes);
+        var text = notes + File.ReadAllText(Path.Combine(ChartDir, "values.schema.json"));
+        foreach (var absent in ServiceDependencies.Absent)
+        {
+            Assert.DoesNotContain(absent, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }

@@ -118,7 +118,7 @@ public static class ServerBinaries
         return debian ?? throw Missing("PostgreSQL server binaries (initdb, pg_ctl, postgres)", "postgresql");
     }
 
-    private static string? FindOnPath(string name) =>
+    public static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);

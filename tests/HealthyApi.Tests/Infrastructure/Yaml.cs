@@ -7,12 +7,17 @@ public static class Yaml
 {
     public static List<Dictionary<string, object?>> LoadAll(string path)
     {
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(path))
-        {
-            stream.Load(reader);
-        }
+        using var reader = new StreamReader(path);
+        return ParseAll(reader);
+    }
 
+    /// <summary>Every mapping document of a YAML text (helm's or kubectl's output).</summary>
+    public static List<Dictionary<string, object?>> ParseAll(string text) => ParseAll(new StringReader(text));
+
+    private static List<Dictionary<string, object?>> ParseAll(TextReader reader)
+    {
+        var stream = new YamlStream();
+        stream.Load(reader);
         return stream.Documents.Where(d => d.RootNode is YamlMappingNode).Select(d => (Dictionary<string, object?>)Convert(d.RootNode)!).ToList();
     }
 

@@ -24,6 +24,16 @@ If release name contains chart name it will be used as a full name.
 {{- end }}
 
 {{/*
+The fullname with a suffix ("-metrics"), still within the 63 characters a name may have: the fullname
+is shortened first, so a long release name cannot push the suffix past the limit.
+Usage: include "healthy-api.suffixedName" (list . "metrics")
+*/}}
+{{- define "healthy-api.suffixedName" -}}
+{{- $suffix := index . 1 }}
+{{- printf "%s-%s" (include "healthy-api.fullname" (index . 0) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- end }}
+
+{{/*
 Create chart name and version as used by the chart label.
 */}}
 {{- define "healthy-api.chart" -}}
@@ -79,8 +89,21 @@ The Secret holding the connection strings.
 {{- /* #endif */}}
 
 {{/*
-True when more than one replica can run, so a PodDisruptionBudget cannot block every drain.
+True when more than one replica always runs, so a PodDisruptionBudget cannot block every drain. With
+autoscaling on, the autoscaler's minimum decides, not replicaCount (which the Deployment then omits).
 */}}
 {{- define "healthy-api.multiReplica" -}}
-{{- if or (gt (int .Values.replicaCount) 1) (and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) 1)) }}true{{ end }}
+{{- $least := ternary .Values.autoscaling.minReplicas .Values.replicaCount .Values.autoscaling.enabled }}
+{{- if gt (int $least) 1 }}true{{ end }}
+{{- end }}
+
+{{/*
+Labels of the helm test pod: the release's, but not the app's selector labels, so the Service, the
+PodDisruptionBudget and the NetworkPolicy never take the test pod for one of the app's.
+*/}}
+{{- define "healthy-api.testLabels" -}}
+helm.sh/chart: {{ include "healthy-api.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
