@@ -169,6 +169,30 @@ public sealed class DeployDefaultsTests
         Assert.True(drain + Shutdown.ShutdownTimeout + ShutdownOptionsValidator.ExitMargin <= stopGrace, "stop_grace_period must hold the drain delay, the shutdown timeout and the margin");
     }
 
+    [FactWith(Tool.Validators)]
+    public async Task Compose_file_satisfies_the_compose_schema_and_runs_the_app_as_the_chart_runs_the_pod()
+    {
+        var file = SourceTree.PathOf("deploy", "compose.yaml");
+        await SchemaValidator.AssertValidAsync("compose", file);
+        var typo = Path.Combine(TestRun.Root, "compose-typo.yaml");
+        await File.WriteAllTextAsync(typo, "services:\n  app:\n    image: x\n    read_ony: true\n");
+        Assert.Contains("read_ony", await SchemaValidator.ProblemsAsync("compose", typo));
+
+        var compose = Yaml.Load(file);
+        var services = (Dictionary<string, object?>)Yaml.At(compose, "services")!;
+        var app = services["app"];
+        Assert.Equal("true", Yaml.Str(app, "read_only"));
+        Assert.Equal(["/tmp"], ((List<object?>)Yaml.At(app, "tmpfs")!).Cast<string>());
+        Assert.Equal(["ALL"], ((List<object?>)Yaml.At(app, "cap_drop")!).Cast<string>());
+        Assert.Equal(Yaml.Str(Values, "resources.limits.memory").Replace("Mi", "m", StringComparison.Ordinal), Yaml.Str(app, "mem_limit"));
+        foreach (var (name, service) in services.Where(s => s.Key != "app"))
+        {
+            Assert.Matches(@":\d+\.\d+(\.\d+)?(-[a-z0-9]+)?$", Yaml.Str(service, "image")); // pinned, not "postgres:15"
+        }
+
+        Assert.Contains("Compose v2", File.ReadAllText(file)); // the top-level name needs it: say so
+    }
+
     /// <summary>Every document of every resource the kustomization lists, as kubectl apply -k would read them.</summary>
     private static List<Dictionary<string, object?>> LoadKustomization(string dir)
     {

@@ -33,6 +33,29 @@ public static class TestRun
         }
     }
 
+    /// <summary>
+    /// Records a folder of this run outside <see cref="Root"/> (a tool that needs a short path), so the
+    /// reaper removes it too if the run ends before its owner does.
+    /// </summary>
+    public static void TrackFolder(string folder)
+    {
+        lock (Gate)
+        {
+            File.AppendAllText(Path.Combine(Root, "run.folders"), folder + "\n");
+        }
+    }
+
+    /// <summary>Unmounts whatever is mounted below a folder of this run (a container storage's layers), deepest first.</summary>
+    public static void Unmount(string folder)
+    {
+        var mounts = File.ReadAllLines("/proc/mounts").Select(l => l.Split(' ')[1]).Where(m => m.StartsWith(folder + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length);
+        foreach (var mount in mounts)
+        {
+            using var umount = Process.Start("umount", ["-l", mount]);
+            umount.WaitForExit();
+        }
+    }
+
     /// <summary>Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot.</summary>
     public static string? StartTime(int pid)
     {
@@ -63,7 +86,8 @@ public static class TestRun
     private static void StartReaper(string root)
     {
         // Kill what is still ours (SIGCONT first: a frozen server cannot die; SIGQUIT first for a PostgreSQL
-        // postmaster, whose immediate shutdown takes its backends with it), then remove the folder.
+        // postmaster, whose immediate shutdown takes its backends with it), unmount what is mounted below
+        // the folder (container storage), then remove the folder.
         const string reaper = """
             exec </dev/null >/dev/null 2>&1
             parent=$1 parent_started=$2 root=$3
@@ -78,7 +102,10 @@ public static class TestRun
               alive "$pid" "$started" && kill -KILL "$pid" 2>/dev/null
             done < "$root/run.pids"
             sleep 1
-            rm -rf -- "$root"
+            for folder in $(cat "$root/run.folders" 2>/dev/null) "$root"; do
+              awk -v root="$folder/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l
+              rm -rf -- "$folder"
+            done
             """;
         var start = new ProcessStartInfo("setsid")
         {
