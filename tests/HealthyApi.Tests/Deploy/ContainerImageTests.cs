@@ -10,7 +10,7 @@ namespace HealthyApi.Tests.Deploy;
 /// <summary>
 /// The Dockerfile built as written by podman, then the image run the way the chart runs the pod: the
 /// chart's own env, uid 1654, read-only root with only /tmp writable, every capability dropped, the
-/// memory limit, real PostgreSQL and Redis on loopback. What a registry-less machine cannot pull is
+/// memory limit, the real dependency servers on loopback. What a registry-less machine cannot pull is
 /// replaced by stand-ins with the same properties (Deploy/standin-images.sh).
 /// </summary>
 [Collection(nameof(CpuHeavy))]

@@ -86,6 +86,7 @@ public sealed class HelmChartTests
         { "every optional feature", "healthy-api", AllFeatures },
         { "one replica", "healthy-api", "replicaCount: 1" },
         { "three replicas", "healthy-api", "replicaCount: 3" },
+        { "a 53-character release name with a ServiceMonitor", LongRelease, "metrics:\n  serviceMonitor:\n    enabled: true" },
         { "a 53-character release name, every feature", LongRelease, AllFeatures },
     };
 
