@@ -22,15 +22,32 @@ PG_BIN=$(pg_bin_dir)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/healthy-api-bench.XXXXXX")
 chmod 755 "$work"
-trap 'pkill -f "$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+# Every process of this run inherits BENCH_RUN=$work; on exit, however it comes, those (and only those) go.
+export BENCH_RUN=$work
+clean_up() {
+  local p
+  [ -f "$work/run/pg/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$work/run/pg" -m immediate stop >/dev/null 2>&1
+  for p in /proc/[0-9]*; do
+    [ "$p" = "/proc/$$" ] && continue
+    { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "BENCH_RUN=$work" && kill -KILL "${p#/proc/}" 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap clean_up EXIT
+trap 'exit 130' INT TERM
 
-echo "==> building (Release) into $work"
-dotnet publish src/HealthyApi/HealthyApi.csproj -c Release -o "$work/ours" -p:UseAppHost=false --nologo -v q
+# Published as the image is: the Dockerfile's own publish flags (ReadyToRun, framework-dependent, no
+# apphost), for this machine's architecture; all three apps get the same, so the comparison stays fair.
+case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+read -r -a publish_flags <<<"$(sed -n 's/^RUN dotnet publish [^ ]* //p' Dockerfile | sed -e 's/ -o [^ ]*//' -e 's/--no-restore//' \
+  -e "s/\$TARGETARCH/$arch/g" -e 's/-p:SourceRevisionId=\$SOURCE_REVISION//')"
+echo "==> building into $work: dotnet publish ${publish_flags[*]}"
+dotnet publish src/HealthyApi/HealthyApi.csproj "${publish_flags[@]}" -o "$work/ours" --nologo -v q
 # The baselines live outside the repository's Directory.*.props (central versions, analyzers).
 cp -r bench/baselines "$work/baselines-src"
-dotnet publish "$work/baselines-src/bare/Bare.csproj" -c Release -o "$work/bare" -p:UseAppHost=false --nologo -v q
-dotnet publish "$work/baselines-src/naive/Naive.csproj" -c Release -o "$work/naive" -p:UseAppHost=false --nologo -v q
+dotnet publish "$work/baselines-src/bare/Bare.csproj" "${publish_flags[@]}" -o "$work/bare" --nologo -v q
+dotnet publish "$work/baselines-src/naive/Naive.csproj" "${publish_flags[@]}" -o "$work/naive" --nologo -v q
 
 mkdir -p "$work/run"
 python3 bench/bench.py $quick --ours "$work/ours/HealthyApi.dll" --bare "$work/bare/Bare.dll" --naive "$work/naive/Naive.dll" \
-  --pg-bin "$PG_BIN" --work "$work/run" --command "bench/run.sh${quick:+ $quick}"
+  --pg-bin "$PG_BIN" --work "$work/run" --command "bench/run.sh${quick:+ $quick}" --publish-flags "${publish_flags[*]}"

@@ -130,6 +130,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         if (HasExited)
         {
+            await _process.WaitForExitAsync(); // the last lines of its output are still in the pipe when it exits: read them first
             throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready:\n{Output}");
         }
     }
