@@ -1,3 +1,4 @@
+using HealthyApi.Lifecycle;
 using Microsoft.Extensions.Options;
 
 namespace HealthyApi.Health;
@@ -23,8 +24,11 @@ public sealed class ReadinessMonitor : BackgroundService
     private ReadinessSnapshot? _latest;
     private volatile bool _startupTasksDone;
 
-    public ReadinessMonitor(ReadinessEvaluator evaluator, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, TimeProvider time, ILogger<ReadinessMonitor> logger)
+    private readonly StartupPacing _pacing;
+
+    public ReadinessMonitor(ReadinessEvaluator evaluator, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, StartupPacing pacing, TimeProvider time, ILogger<ReadinessMonitor> logger)
     {
+        _pacing = pacing;
         _evaluator = evaluator;
         _metrics = metrics;
         _options = options;
@@ -86,6 +90,15 @@ public sealed class ReadinessMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await _pacing.WaitForFirstRequestAsync(stoppingToken); // the first probe before the first evaluation
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = _time.GetTimestamp();

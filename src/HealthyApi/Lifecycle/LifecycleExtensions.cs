@@ -16,6 +16,7 @@ public static class LifecycleExtensions
         builder.Services.AddSingleton(new ShutdownSignals()); // from here on, SIGTERM drains instead of killing the process
         builder.Services.AddSingleton<AppLifecycle>();
         builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton<StartupPacing>();
         builder.Services.AddSingleton<IHostLifetime, GracefulShutdownLifetime>();
         builder.Services.AddHostedService<StartupWork>();
 
@@ -29,12 +30,14 @@ public static class LifecycleExtensions
     /// While out of rotation, every response carries <c>Connection: close</c>: a keep-alive client
     /// (or a proxy's upstream pool) would otherwise keep reusing this pod's connection after the load
     /// balancer stopped choosing it, and hit the moment the listener closes. Each request is also marked
-    /// in progress on its connection (<see cref="ConnectionTracker"/>), so shutdown knows which connections it may close.
+    /// in progress on its connection (<see cref="ConnectionTracker"/>), so shutdown knows which connections it may close,
+    /// and the first one served lets start-up work begin (<see cref="StartupPacing"/>).
     /// </summary>
     public static IApplicationBuilder UseLifecycle(this IApplicationBuilder app)
     {
         var lifecycle = app.ApplicationServices.GetRequiredService<AppLifecycle>();
         var connections = app.ApplicationServices.GetRequiredService<ConnectionTracker>();
+        var pacing = app.ApplicationServices.GetRequiredService<StartupPacing>();
         return app.Use(async (context, next) =>
         {
             using var inProgress = connections.RequestInProgress(context.Connection.Id);
@@ -44,6 +47,7 @@ public static class LifecycleExtensions
             }
 
             await next(context);
+            pacing.RequestServed();
         });
     }
 }

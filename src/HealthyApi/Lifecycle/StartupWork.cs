@@ -3,8 +3,8 @@ using HealthyApi.Errors;
 namespace HealthyApi.Lifecycle;
 
 /// <summary>
-/// Runs the <see cref="IStartupTask"/>s in the background (Kestrel is already listening, so /healthz
-/// answers during migrations), then waits for every <see cref="IStartupCondition"/>, then moves the
+/// Runs the <see cref="IStartupTask"/>s in the background once the first request is served
+/// (<see cref="StartupPacing"/>; Kestrel is already listening, so /healthz answers during migrations), then waits for every <see cref="IStartupCondition"/>, then moves the
 /// lifecycle from starting to ready. Until then /readyz says <c>starting</c>.
 /// </summary>
 public sealed class StartupWork : BackgroundService
@@ -14,12 +14,14 @@ public sealed class StartupWork : BackgroundService
     private readonly IEnumerable<IStartupTask> _tasks;
     private readonly IEnumerable<IStartupCondition> _conditions;
     private readonly AppLifecycle _lifecycle;
+    private readonly StartupPacing _pacing;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger<StartupWork> _logger;
 
-    public StartupWork(IEnumerable<IStartupTask> tasks, IEnumerable<IStartupCondition> conditions, AppLifecycle lifecycle, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
+    public StartupWork(IEnumerable<IStartupTask> tasks, IEnumerable<IStartupCondition> conditions, AppLifecycle lifecycle, StartupPacing pacing, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
     {
+        _pacing = pacing;
         _tasks = tasks;
         _conditions = conditions;
         _lifecycle = lifecycle;
@@ -33,6 +35,7 @@ public sealed class StartupWork : BackgroundService
         var started = _time.GetTimestamp();
         try
         {
+            await _pacing.WaitForFirstRequestAsync(stoppingToken);
             foreach (var task in _tasks)
             {
                 await RunUntilDoneAsync(task, stoppingToken);
