@@ -1,25 +1,42 @@
+using System.Reflection;
 using HealthyApi.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace HealthyApi.Data;
 
 /// <summary>
 /// Applies pending EF Core migrations under a PostgreSQL advisory lock, so that replicas starting at
 /// the same time (a rollout, a scale-up) apply them once, one after the other, instead of racing.
+/// Most starts have nothing to apply: one query first asks whether the newest migration this build
+/// knows is in the history table, and only if not does EF Core build its model and migrate (a cold EF
+/// Core took ~260 ms of the time to the first ready /readyz; README, "Performance").
 /// </summary>
 public sealed class MigrationStartupTask : IStartupTask
 {
     /// <summary>Any constant works; it only has to be the same for every replica of this service.</summary>
     private const long AdvisoryLockKey = 0x4865_616C_7468;
 
+    /// <summary>EF Core's default history table (AppDbContext does not rename it).</summary>
+    private const string HistoryTable = "__EFMigrationsHistory";
+
+    /// <summary>The newest migration compiled into this build, by id (ids sort by their timestamp prefix).</summary>
+    private static readonly string? NewestMigration = typeof(MigrationStartupTask).Assembly.GetTypes()
+        .Select(type => type.GetCustomAttribute<MigrationAttribute>()?.Id)
+        .OfType<string>()
+        .Order(StringComparer.Ordinal)
+        .LastOrDefault();
+
     private readonly IServiceScopeFactory _scopes;
+    private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<MigrationStartupTask> _logger;
 
-    public MigrationStartupTask(IServiceScopeFactory scopes, ILogger<MigrationStartupTask> logger)
+    public MigrationStartupTask(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, ILogger<MigrationStartupTask> logger)
     {
         _scopes = scopes;
+        _dataSource = dataSource;
         _logger = logger;
     }
 
@@ -27,6 +44,12 @@ public sealed class MigrationStartupTask : IStartupTask
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (await NewestMigrationAppliedAsync(cancellationToken))
+        {
+            _logger.LogInformation("Database schema is up to date ({Migration} applied)", NewestMigration);
+            return;
+        }
+
         await using var scope = _scopes.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
 
@@ -58,5 +81,28 @@ public sealed class MigrationStartupTask : IStartupTask
         {
             await database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// True when the history table lists the newest migration this build has. EF Core records a migration
+    /// in the transaction that applies it, so a listed one is complete, and so are the ones before it.
+    /// </summary>
+    private async Task<bool> NewestMigrationAppliedAsync(CancellationToken cancellationToken)
+    {
+        if (NewestMigration is null)
+        {
+            return false;
+        }
+
+        // A fresh database has no history table: asked first, so no failed query reaches any log.
+        await using var exists = _dataSource.CreateCommand($"SELECT to_regclass('\"{HistoryTable}\"') IS NOT NULL");
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return false;
+        }
+
+        await using var applied = _dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM \"{HistoryTable}\" WHERE \"MigrationId\" = $1)");
+        applied.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NewestMigration });
+        return await applied.ExecuteScalarAsync(cancellationToken) is true;
     }
 }

@@ -49,6 +49,22 @@ public sealed class MigrationTests
         }
     }
 
+    [Fact]
+    public async Task A_restart_with_the_schema_up_to_date_answers_from_one_query_without_the_migrator()
+    {
+        var settings = await SharedServers.ServiceSettingsAsync();
+        await using (var first = ServiceProcess.Start(settings))
+        {
+            await first.WaitForReadyAsync();
+            Assert.Contains($"Applying {Migrations().Length} migration(s)", first.Output);
+        }
+
+        await using var second = ServiceProcess.Start(settings);
+        await second.WaitForReadyAsync();
+        Assert.Contains($"Database schema is up to date ({Migrations()[^1]} applied)", second.Output);
+        Assert.DoesNotContain("Applying", second.Output);
+    }
+
     private static AppDbContext NewContext() => new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql("Host=unused").Options);
 
     private static string[] Migrations()
