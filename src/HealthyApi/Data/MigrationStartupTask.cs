@@ -22,8 +22,9 @@ public sealed class MigrationStartupTask : IStartupTask
     /// <summary>EF Core's default history table (AppDbContext does not rename it).</summary>
     private const string HistoryTable = "__EFMigrationsHistory";
 
-    /// <summary>The newest migration compiled into this build, by id (ids sort by their timestamp prefix).</summary>
+    /// <summary>The newest of AppDbContext's migrations in this build, by id (ids sort by their timestamp prefix).</summary>
     private static readonly string? NewestMigration = typeof(MigrationStartupTask).Assembly.GetTypes()
+        .Where(type => type.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(AppDbContext))
         .Select(type => type.GetCustomAttribute<MigrationAttribute>()?.Id)
         .OfType<string>()
         .Order(StringComparer.Ordinal)

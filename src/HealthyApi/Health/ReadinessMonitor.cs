@@ -12,6 +12,7 @@ namespace HealthyApi.Health;
 public sealed class ReadinessMonitor : BackgroundService
 {
     private readonly ReadinessEvaluator _evaluator;
+    private readonly StartupPacing _pacing;
     private readonly HealthMetrics _metrics;
     private readonly IOptionsMonitor<HealthOptions> _options;
     private readonly TimeProvider _time;
@@ -24,12 +25,10 @@ public sealed class ReadinessMonitor : BackgroundService
     private ReadinessSnapshot? _latest;
     private volatile bool _startupTasksDone;
 
-    private readonly StartupPacing _pacing;
-
     public ReadinessMonitor(ReadinessEvaluator evaluator, HealthMetrics metrics, IOptionsMonitor<HealthOptions> options, StartupPacing pacing, TimeProvider time, ILogger<ReadinessMonitor> logger)
     {
-        _pacing = pacing;
         _evaluator = evaluator;
+        _pacing = pacing;
         _metrics = metrics;
         _options = options;
         _time = time;

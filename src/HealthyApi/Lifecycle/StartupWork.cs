@@ -3,9 +3,10 @@ using HealthyApi.Errors;
 namespace HealthyApi.Lifecycle;
 
 /// <summary>
-/// Runs the <see cref="IStartupTask"/>s in the background once the first request is served
-/// (<see cref="StartupPacing"/>; Kestrel is already listening, so /healthz answers during migrations), then waits for every <see cref="IStartupCondition"/>, then moves the
-/// lifecycle from starting to ready. Until then /readyz says <c>starting</c>.
+/// Runs the <see cref="IStartupTask"/>s in the background once the server has answered its first request
+/// (<see cref="StartupPacing"/>; Kestrel is already listening, so /healthz answers during migrations), then
+/// waits for every <see cref="IStartupCondition"/>, then moves the lifecycle from starting to ready. Until
+/// then /readyz says <c>starting</c>.
 /// </summary>
 public sealed class StartupWork : BackgroundService
 {
@@ -21,10 +22,10 @@ public sealed class StartupWork : BackgroundService
 
     public StartupWork(IEnumerable<IStartupTask> tasks, IEnumerable<IStartupCondition> conditions, AppLifecycle lifecycle, StartupPacing pacing, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
     {
-        _pacing = pacing;
         _tasks = tasks;
         _conditions = conditions;
         _lifecycle = lifecycle;
+        _pacing = pacing;
         _redactor = redactor;
         _time = time;
         _logger = logger;
