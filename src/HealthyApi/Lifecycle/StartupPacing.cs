@@ -3,9 +3,9 @@ namespace HealthyApi.Lifecycle;
 /// <summary>
 /// Dependency work at start-up (start-up tasks such as migrations, the first readiness evaluation) waits
 /// until the server has answered its first request, or <see cref="MaxWait"/> after it started listening,
-/// whichever comes first. That work is CPU-heavy when cold (EF Core's model, Npgsql, the clients' first
-/// connections) and competes with the first request's own set-up: on 2 cores it doubled the time to the
-/// first /healthz (README, "Performance"). Liveness answers first; readiness says starting meanwhile.
+/// whichever comes first. That work is CPU-heavy when cold (data-access models, client libraries, their
+/// first connections) and competes with the first request's own set-up: on 2 cores it doubled the time to
+/// the first /healthz (README, "Performance"). Liveness answers first; readiness says starting meanwhile.
 /// </summary>
 /// <remarks>
 /// The wait is wall-clock on purpose, not the injected TimeProvider: it paces CPU use, it is not a
