@@ -52,9 +52,18 @@ check_leftovers() {
 }
 
 clean_up() {
-  local pid
+  local pid folder p
   for pid in $(run_processes); do kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null || true; done
-  rm -rf -- "$run_dir" "$log"
+  # Container storage (the image test's): processes chrooted into it and its mounts go before the files.
+  # The reapers would do this, but they carry TEST_TMPDIR too and were just killed with the rest.
+  for folder in $(cat "$run_dir"/*/run.folders 2>/dev/null) "$run_dir"; do
+    for p in /proc/[0-9]*; do
+      case "$(readlink "$p/root" 2>/dev/null)" in "$folder"/*) kill -KILL "${p#/proc/}" 2>/dev/null || true ;; esac
+    done
+    awk -v root="$folder/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
+    rm -rf -- "$folder" 2>/dev/null || true
+  done
+  rm -f -- "$log"
 }
 trap clean_up EXIT
 trap 'exit 130' INT TERM

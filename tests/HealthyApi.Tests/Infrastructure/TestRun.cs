@@ -86,8 +86,9 @@ public static class TestRun
     private static void StartReaper(string root)
     {
         // Kill what is still ours (SIGCONT first: a frozen server cannot die; SIGQUIT first for a PostgreSQL
-        // postmaster, whose immediate shutdown takes its backends with it), unmount what is mounted below
-        // the folder (container storage), then remove the folder.
+        // postmaster, whose immediate shutdown takes its backends with it), then any process whose root
+        // is below the folder (a container, or a build step chrooted into the run's container storage),
+        // unmount what is mounted below it, then remove it.
         const string reaper = """
             exec </dev/null >/dev/null 2>&1
             parent=$1 parent_started=$2 root=$3
@@ -103,6 +104,9 @@ public static class TestRun
             done < "$root/run.pids"
             sleep 1
             for folder in $(cat "$root/run.folders" 2>/dev/null) "$root"; do
+              for p in /proc/[0-9]*; do
+                case "$(readlink "$p/root" 2>/dev/null)" in "$folder"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
+              done
               awk -v root="$folder/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l
               rm -rf -- "$folder"
             done
