@@ -47,9 +47,7 @@ public sealed class ManifestTests
     {
         var (exit, output) = await ServerBinaries.ExecuteAsync(DeployTools.Kubectl!, ["kustomize", SourceTree.PathOf("deploy", "manifests")]);
         Assert.True(exit == 0, $"kubectl kustomize failed:\n{output}");
-        var file = Path.Combine(TestRun.Root, $"kustomized-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, output);
-        return new Rendered(file, Yaml.ParseAll(output));
+        return await Rendered.SaveAsync("kustomized", output);
     }
 
     /// <summary>What an object does, without what only names it: metadata, selectors and pod labels.</summary>

@@ -32,9 +32,7 @@ public static class Helm
     {
         var (exit, output) = await RunAsync("template", release, HelmChartTests.ChartDir, "--namespace", "apps", "-f", ValuesFile(valuesYaml));
         Assert.True(exit == 0, $"helm template failed:\n{output}");
-        var file = Path.Combine(TestRun.Root, $"rendered-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, output);
-        return new Rendered(file, Yaml.ParseAll(output));
+        return await Rendered.SaveAsync("rendered", output);
     }
 }
 
@@ -44,4 +42,12 @@ public sealed record Rendered(string File, List<Dictionary<string, object?>> Obj
     public IEnumerable<Dictionary<string, object?>> OfKind(string kind) => Objects.Where(o => Yaml.Str(o, "kind") == kind);
 
     public Dictionary<string, object?> Single(string kind) => OfKind(kind).Single();
+
+    /// <summary>A tool's YAML output, parsed and written to a file of this run.</summary>
+    public static async Task<Rendered> SaveAsync(string name, string yaml)
+    {
+        var file = Path.Combine(TestRun.Root, $"{name}-{Guid.NewGuid():N}.yaml");
+        await System.IO.File.WriteAllTextAsync(file, yaml); // File alone is this record's property
+        return new Rendered(file, Yaml.ParseAll(yaml));
+    }
 }
