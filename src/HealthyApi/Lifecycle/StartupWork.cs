@@ -6,24 +6,24 @@ namespace HealthyApi.Lifecycle;
 /// Runs the <see cref="IStartupTask"/>s in the background once the server has answered its first request
 /// (<see cref="StartupPacing"/>; Kestrel is already listening, so /healthz answers during migrations), then
 /// waits for every <see cref="IStartupCondition"/>, then moves the lifecycle from starting to ready. Until
-/// then /readyz says <c>starting</c>.
+/// then /readyz says <c>starting</c>. The tasks and conditions are resolved only then, not when the host
+/// builds its hosted services: their dependencies (data sources, clients) would otherwise be built before
+/// the server listens, and liveness would wait for them.
 /// </summary>
 public sealed class StartupWork : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
-    private readonly IEnumerable<IStartupTask> _tasks;
-    private readonly IEnumerable<IStartupCondition> _conditions;
+    private readonly IServiceProvider _services;
     private readonly AppLifecycle _lifecycle;
     private readonly StartupPacing _pacing;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ILogger<StartupWork> _logger;
 
-    public StartupWork(IEnumerable<IStartupTask> tasks, IEnumerable<IStartupCondition> conditions, AppLifecycle lifecycle, StartupPacing pacing, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
+    public StartupWork(IServiceProvider services, AppLifecycle lifecycle, StartupPacing pacing, SecretRedactor redactor, TimeProvider time, ILogger<StartupWork> logger)
     {
-        _tasks = tasks;
-        _conditions = conditions;
+        _services = services;
         _lifecycle = lifecycle;
         _pacing = pacing;
         _redactor = redactor;
@@ -37,12 +37,12 @@ public sealed class StartupWork : BackgroundService
         try
         {
             await _pacing.WaitForFirstRequestAsync(stoppingToken);
-            foreach (var task in _tasks)
+            foreach (var task in _services.GetServices<IStartupTask>())
             {
                 await RunUntilDoneAsync(task, stoppingToken);
             }
 
-            foreach (var condition in _conditions)
+            foreach (var condition in _services.GetServices<IStartupCondition>())
             {
                 await condition.WaitUntilMetAsync(stoppingToken);
             }
