@@ -2,35 +2,41 @@ using System.Text.Json;
 
 namespace HealthyApi.Health;
 
-/// <summary>Writes the liveness and readiness bodies exactly as README.md ("Endpoints") shows them (snake_case, unix seconds).</summary>
+/// <summary>
+/// Writes the liveness and readiness bodies exactly as README.md ("Endpoints") shows them (snake_case, unix seconds).
+/// The bodies are small and written into the response buffer without flushing it: Kestrel then sends them
+/// with a Content-Length in one write when the handler returns, instead of a chunked body and a flush each.
+/// </summary>
 public static class HealthResponseWriter
 {
-    public static async Task WriteLivenessAsync(HttpContext context, DateTimeOffset now)
+    public static Task WriteLivenessAsync(HttpContext context, DateTimeOffset now)
     {
         Prepare(context, StatusCodes.Status200OK);
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("status", "alive");
         json.WriteNumber("timestamp", UnixSeconds(now));
         json.WriteEndObject();
+        return Task.CompletedTask;
     }
 
     /// <summary>/startupz: <c>{"status":"started"|"starting","timestamp":…}</c>, 200 or 503.</summary>
-    public static async Task WriteStartupAsync(HttpContext context, bool started, DateTimeOffset now)
+    public static Task WriteStartupAsync(HttpContext context, bool started, DateTimeOffset now)
     {
         Prepare(context, started ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("status", started ? "started" : "starting");
         json.WriteNumber("timestamp", UnixSeconds(now));
         json.WriteEndObject();
+        return Task.CompletedTask;
     }
 
     /// <param name="includeErrors">False for callers who may not see error texts (shared port, not loopback, no token).</param>
-    public static async Task WriteReadinessAsync(HttpContext context, ReadinessReport report, bool includeErrors)
+    public static Task WriteReadinessAsync(HttpContext context, ReadinessReport report, bool includeErrors)
     {
         Prepare(context, report.HttpStatusCode);
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("status", report.Status);
         json.WriteBoolean("ok", report.Ok);
@@ -66,6 +72,7 @@ public static class HealthResponseWriter
 
         json.WriteEndObject();
         json.WriteEndObject();
+        return Task.CompletedTask;
     }
 
     private static void Prepare(HttpContext context, int statusCode)
