@@ -30,14 +30,14 @@ public sealed class MigrationStartupTask : IStartupTask
         .Order(StringComparer.Ordinal)
         .LastOrDefault();
 
-    private readonly IServiceScopeFactory _scopes;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<MigrationStartupTask> _logger;
 
-    public MigrationStartupTask(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, ILogger<MigrationStartupTask> logger)
+    public MigrationStartupTask(NpgsqlDataSource dataSource, ILoggerFactory loggerFactory, ILogger<MigrationStartupTask> logger)
     {
-        _scopes = scopes;
         _dataSource = dataSource;
+        _loggerFactory = loggerFactory;
         _logger = logger;
     }
 
@@ -51,8 +51,16 @@ public sealed class MigrationStartupTask : IStartupTask
             return;
         }
 
-        await using var scope = _scopes.CreateAsyncScope();
-        var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
+        // A context of its own whose EF Core services are not cached: EF keeps the services of each options
+        // (model, migrator, SQL generator, history repository) for the life of the process, and these are
+        // needed once, so they become garbage when the migration is done (README, "Performance").
+        var options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseNpgsql(_dataSource)
+            .UseLoggerFactory(_loggerFactory)
+            .EnableServiceProviderCaching(false)
+            .Options;
+        await using var context = new AppDbContext(options);
+        var database = context.Database;
 
         // The advisory lock belongs to the session: keep one connection open for lock, migrate and unlock.
         await database.OpenConnectionAsync(cancellationToken);
