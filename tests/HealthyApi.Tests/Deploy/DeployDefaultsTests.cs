@@ -146,6 +146,24 @@ public sealed class DeployDefaultsTests
     }
 
     [Fact]
+    public void Dockerfile_builds_on_the_builders_platform_pulls_no_frontend_and_takes_the_revision()
+    {
+        // What podman's build (ContainerImageTests) cannot show on one architecture: the SDK stage runs on the
+        // builder's own platform and cross-compiles, so `buildx --platform linux/arm64` never emulates the SDK.
+        var lines = File.ReadAllLines(SourceTree.PathOf("Dockerfile"));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("# syntax=", StringComparison.OrdinalIgnoreCase)); // a frontend image pulled for nothing
+        var stages = lines.Select((line, at) => (line, at)).Where(l => l.line.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, stages.Count);
+        Assert.StartsWith("FROM --platform=$BUILDPLATFORM ", stages[0].line);
+        Assert.DoesNotContain("--platform", stages[1].line); // the runtime is the target's
+        var build = lines[stages[0].at..stages[1].at];
+        Assert.Contains("ARG TARGETARCH", build);
+        Assert.All(build.Where(l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal) || l.StartsWith("RUN dotnet publish", StringComparison.Ordinal)),
+            l => Assert.Contains("-a $TARGETARCH", l));
+        Assert.Contains(build, l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal) && l.Contains("-p:SourceRevisionId=$SOURCE_REVISION", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Compose_starts_the_service_after_healthy_dependencies_and_probes_it_with_the_self_probe()
     {
         var compose = Yaml.Load(SourceTree.PathOf("deploy", "compose.yaml"));
