@@ -35,6 +35,9 @@ REDIS_PORT=$(free_port)
 
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/healthy-api-run.XXXXXX")
 chmod 755 "$STATE"
+# The dotnet CLI leaves empty folders in $TMPDIR each time it runs: here, they go with the rest.
+export TMPDIR="$STATE/tmp"
+mkdir -p "$TMPDIR"
 #if (postgres)
 PG_DATA="$STATE/pg"
 mkdir -p "$PG_DATA"

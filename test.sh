@@ -20,6 +20,11 @@ command -v dotnet >/dev/null 2>&1 || { echo "error: dotnet not found: install th
 log=$(mktemp)
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/$(basename "$PWD")-tests-XXXXXX")
 chmod 755 "$run_dir" # the postgres user keeps its clusters below it
+# The dotnet CLI leaves two empty folders in $TMPDIR each time it runs (SDK 10.0.4xx), hundreds in a run
+# of the template tests: it gets a temp folder of this run's, deleted with it. (Not the run folder itself:
+# the servers' socket paths below it must stay short.)
+sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/$(basename "$PWD")-tmp-XXXXXX")
+export TMPDIR=$sdk_tmp
 
 # Processes of this run: every one inherits TEST_TMPDIR=$run_dir (servers, services, the fixtures' reaper).
 run_processes() {
@@ -63,6 +68,7 @@ clean_up() {
     awk -v root="$folder/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l 2>/dev/null || true
     rm -rf -- "$folder" 2>/dev/null || true
   done
+  rm -rf -- "$sdk_tmp"
   rm -f -- "$log"
 }
 trap clean_up EXIT

@@ -22,6 +22,9 @@ PG_BIN=$(pg_bin_dir)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/healthy-api-bench.XXXXXX")
 chmod 755 "$work"
+# The dotnet CLI leaves empty folders in $TMPDIR each time it runs: here, they go with the rest.
+export TMPDIR="$work/tmp"
+mkdir -p "$TMPDIR"
 # Every process of this run inherits BENCH_RUN=$work; on exit, however it comes, those (and only those) go.
 export BENCH_RUN=$work
 clean_up() {

@@ -34,6 +34,13 @@ internal static class DotNet
         // Nor does it leave build servers running after the test run. A generated service's ./test.sh
         // checks its own run for leftovers (TEST_TMPDIR names the outer run, not the inner one).
         start.Environment.Remove("TEST_TMPDIR");
+        if (file == "bash")
+        {
+            // A generated ./test.sh makes its own temp folders from TMPDIR: the system's, not the outer
+            // run's, so the paths of its servers' sockets stay as short as a user's.
+            start.Environment.Remove("TMPDIR");
+        }
+
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["UseSharedCompilation"] = "false";
