@@ -15,7 +15,7 @@ public static class ObservabilityExtensions
         builder.Services.AddSingleton<ManagementTrafficSampler>();
         builder.Services.AddSingleton<TelemetryHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryHost>());
-        builder.Services.AddSingleton<IStartupCondition>(sp => sp.GetRequiredService<TelemetryHost>());
+        builder.Services.AddSingleton<IStartupTask>(sp => sp.GetRequiredService<TelemetryHost>());
         return builder;
     }
 

@@ -17,12 +17,13 @@ namespace HealthyApi.Observability;
 /// Owns the OpenTelemetry SDK (OpenTelemetry.Extensions.Hosting, which would do this, does not restore
 /// here). Built in the background once the server has answered its first request (<see cref="StartupPacing"/>):
 /// it takes ~50 ms of CPU on 2 cores (listeners for every instrument, the default resource), which liveness
-/// must not wait for. Start-up is not over until it runs (<see cref="IStartupCondition"/>), and an instance
-/// is routed only once ready, so every API request is measured and traced; only the first probes are not.
+/// must not wait for. It is also a start-up task that waits for the build: the readiness evaluation that ends
+/// start-up comes after it, and an instance is routed only once ready, so every API request and every
+/// evaluation that counts is measured (and traced); only the first probes and evaluations are not.
 /// Flushed and shut down in <see cref="StoppedAsync"/>, which the host calls after the server has stopped,
 /// so the spans and metrics of the last requests are exported before the process exits.
 /// </summary>
-public sealed class TelemetryHost : IHostedLifecycleService, IStartupCondition, IDisposable
+public sealed class TelemetryHost : IHostedLifecycleService, IStartupTask, IDisposable
 {
     /// <summary>The flush must fit in the margin the start-up check keeps inside the termination grace period.</summary>
     private static readonly TimeSpan FlushBudget = TimeSpan.FromSeconds(3);
@@ -99,8 +100,10 @@ public sealed class TelemetryHost : IHostedLifecycleService, IStartupCondition, 
         return Task.CompletedTask;
     }
 
-    /// <summary>Met once the SDK listens to the meters and activity sources.</summary>
-    public Task WaitUntilMetAsync(CancellationToken cancellationToken) => _running.Task.WaitAsync(cancellationToken);
+    public string Name => "telemetry";
+
+    /// <summary>Done once the SDK listens to the meters and activity sources (built meanwhile, beside the other start-up tasks).</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => _running.Task.WaitAsync(cancellationToken);
 
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
@@ -129,7 +132,7 @@ public sealed class TelemetryHost : IHostedLifecycleService, IStartupCondition, 
         return Task.CompletedTask;
     }
 
-    /// <summary>Called twice: the host disposes the service and its hosted-service registration separately.</summary>
+    /// <summary>Called once per registration (the service, the hosted service, the start-up task): DI disposes what each returned.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
