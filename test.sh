@@ -26,12 +26,17 @@ chmod 755 "$run_dir" # the postgres user keeps its clusters below it
 sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/$(basename "$PWD")-tmp-XXXXXX")
 export TMPDIR=$sdk_tmp
 
-# Processes of this run: every one inherits TEST_TMPDIR=$run_dir (servers, services, the fixtures' reaper).
+# Processes of this run: every one inherits TEST_TMPDIR=$run_dir (servers, services, the fixtures' reaper),
+# or works in a folder below it (redis-server overwrites its environment with its process title).
 run_processes() {
   local p
   for p in /proc/[0-9]*; do
     [ "$p" = "/proc/$$" ] && continue
-    { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "TEST_TMPDIR=$run_dir" && echo "${p#/proc/}"
+    if { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "TEST_TMPDIR=$run_dir"; then
+      echo "${p#/proc/}"
+    else
+      case "$(readlink "$p/cwd" 2>/dev/null)" in "$run_dir"/*) echo "${p#/proc/}" ;; esac
+    fi
   done
   return 0
 }
