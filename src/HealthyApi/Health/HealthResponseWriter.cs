@@ -4,8 +4,8 @@ namespace HealthyApi.Health;
 
 /// <summary>
 /// Writes the liveness and readiness bodies exactly as README.md ("Endpoints") shows them (snake_case, unix seconds).
-/// The bodies are small and written into the response buffer without flushing it: Kestrel then sends them
-/// with a Content-Length in one write when the handler returns, instead of a chunked body and a flush each.
+/// The bodies are small and written synchronously into the response buffer without flushing it: Kestrel
+/// sends headers and body in one write when the handler returns, instead of a flush per body.
 /// </summary>
 public static class HealthResponseWriter
 {
