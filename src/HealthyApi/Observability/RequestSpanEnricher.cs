@@ -16,15 +16,18 @@ public sealed class RequestSpanEnricher
 
     public RequestSpanEnricher(RequestDelegate next) => _next = next;
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
+        // ASP.NET Core creates a request activity whenever logging is on, listened to or not; one nobody
+        // listens to (no OTLP endpoint, so no tracer) would only cost every request a name and tags.
         var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
-        if (activity is not { IsAllDataRequested: true })
-        {
-            await _next(context);
-            return;
-        }
+        return activity is { IsAllDataRequested: true } && activity.Source.HasListeners()
+            ? InvokeAndCompleteAsync(activity, context)
+            : _next(context);
+    }
 
+    private async Task InvokeAndCompleteAsync(Activity activity, HttpContext context)
+    {
         try
         {
             await _next(context);
