@@ -42,7 +42,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service with the shared servers and a fresh database, and waits until /readyz is 200.</summary>
-    public static async Task<ServiceProcess> StartWithSharedServersAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="launcher">As for <see cref="Start"/>.</param>
+    public static async Task<ServiceProcess> StartWithSharedServersAsync(IDictionary<string, string?>? settings = null, IEnumerable<string>? launcher = null)
     {
         var env = await SharedServers.ServiceSettingsAsync();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -50,7 +51,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             env[key] = value;
         }
 
-        var service = Start(env);
+        var service = Start(env, launcher: launcher);
         try
         {
             await service.WaitForReadyAsync();

@@ -214,7 +214,11 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task Sighup_drains_like_sigterm_instead_of_killing_the_process()
     {
-        await using var service = await ServiceProcess.StartWithSharedServersAsync(new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:02" });
+        // A process that starts with SIGHUP ignored (under nohup, or a test run started so) keeps ignoring it:
+        // the runtime leaves an inherited SIG_IGN alone, as it should. A container's process starts with the
+        // default disposition; `env --default-signal` gives the service that here, however the tests were run.
+        await using var service = await ServiceProcess.StartWithSharedServersAsync(
+            new Dictionary<string, string?> { ["Health__DrainDelay"] = "00:00:02" }, launcher: ["env", "--default-signal=HUP", "--"]);
 
         var watch = Stopwatch.StartNew();
         service.Signal(Native.SIGHUP);
