@@ -70,7 +70,7 @@ public sealed class ItemTemplateTests(TemplatePackage package)
         Assert.True(first.ExitCode != 0, first.Output);
         var failed = first.Output.Split('\n').Where(l => l.StartsWith("  Failed ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToArray();
         Assert.True(failed.Length == 1 && failed[0].Contains("KafkaHealthCheckTests", StringComparison.Ordinal),
-            $"only the new check's skeleton may fail; {first.Summary}:\n{string.Join('\n', failed)}");
+            $"only the new check's skeleton may fail; {first.Summary}:\n{string.Join('\n', failed)}\n\n{FailureDetails(first.Output)}");
         Assert.Contains("KafkaHealthCheckTests is a skeleton", first.Output);
 
         File.WriteAllText(Path.Combine(tests, "Health", "KafkaHealthCheckTests.cs"), FilledInCheckTest.Replace(
@@ -94,6 +94,31 @@ public sealed class ItemTemplateTests(TemplatePackage package)
         Assert.True(exitCode != 0, output);
         Assert.Contains("constraint", output, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(before, Directory.GetFiles(project, "*", SearchOption.AllDirectories).Length);
+    }
+
+    /// <summary>Each failed test's message and stack from a test.sh output, so a CI log says why, not only which.</summary>
+    private static string FailureDetails(string output)
+    {
+        var details = new List<string>();
+        var inFailure = false;
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.StartsWith("  Failed ", StringComparison.Ordinal))
+            {
+                inFailure = true;
+            }
+            else if (line.StartsWith("  Passed ", StringComparison.Ordinal) || line.StartsWith("  Skipped ", StringComparison.Ordinal) || line.Length == 0)
+            {
+                inFailure = false;
+            }
+
+            if (inFailure && details.Count < 400)
+            {
+                details.Add(line);
+            }
+        }
+
+        return string.Join('\n', details);
     }
 
     private static async Task BuildAsync(string project)
