@@ -13,12 +13,14 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/HealthyApi/HealthyApi.csproj src/HealthyApi/
 # ReadyToRun: precompiled code starts faster than the JIT (README, "Performance"); restore fetches its compiler.
-RUN dotnet restore src/HealthyApi/HealthyApi.csproj -a $TARGETARCH -p:PublishReadyToRun=true
+# No build servers: a builder without a PID namespace per step (buildah/podman's chroot isolation) would
+# keep the compiler server running on the host after the step.
+RUN dotnet restore src/HealthyApi/HealthyApi.csproj -a $TARGETARCH -p:PublishReadyToRun=true --disable-build-servers
 COPY src/ src/
 # .git is not in the build context: the commit comes in as an argument and ends up in the version the
 # service reports (/info, telemetry's service.version).
 ARG SOURCE_REVISION=""
-RUN dotnet publish src/HealthyApi/HealthyApi.csproj -c Release -a $TARGETARCH --no-restore --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false -p:SourceRevisionId=$SOURCE_REVISION -o /app
+RUN dotnet publish src/HealthyApi/HealthyApi.csproj -c Release -a $TARGETARCH --no-restore --self-contained false -p:PublishReadyToRun=true -p:UseAppHost=false -p:SourceRevisionId=$SOURCE_REVISION --disable-build-servers -o /app
 
 FROM $RUNTIME_IMAGE AS final
 ARG SOURCE_REVISION=""
